@@ -1,0 +1,77 @@
+import {
+  CachexError,
+  CommandError,
+  ConnectionError,
+  CrossSlotError,
+  type ErrorContext,
+  isCachexError,
+  KeyNotFoundError,
+  NotIntegerError,
+  TimeoutError,
+  WrongTypeError,
+} from './errors.js';
+
+// ioredis and iovalkey share their error shapes: server replies are `ReplyError`s whose message
+// starts with the Redis error prefix; network failures are plain Errors with a Node `code` or
+// one of a few fixed messages. Classifying here, once, keeps every transport identical.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOENT', // unix socket path missing
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const CONNECTION_MESSAGES = [
+  'Connection is closed',
+  'Stream isn\'t writeable',
+  'Reached the max retries per request limit',
+  'None of startup nodes is available',
+  'Failed to refresh slots cache',
+  'All sentinels are unreachable',
+];
+
+/**
+ * Turns an error from a driver (or anything else) into a {@link CachexError}, keeping the
+ * original as `cause`. Cachex errors pass through unchanged.
+ */
+export function toCachexError(error: unknown, context: ErrorContext = {}): CachexError {
+  if (isCachexError(error)) return error;
+  const err = error instanceof Error ? error : new Error(String(error));
+  const message = err.message;
+  const options = { cause: err, context };
+  const code = (err as { code?: unknown }).code;
+
+  if (err.name === 'ReplyError' || /^[A-Z][A-Z_-]+ /.test(message) && !message.startsWith('ERR_')) {
+    if (message.startsWith('WRONGTYPE')) return new WrongTypeError(message, options);
+    if (message.startsWith('CROSSSLOT')) return new CrossSlotError(message, options);
+    if (message.startsWith('ERR no such key')) {
+      return new KeyNotFoundError(`Key ${JSON.stringify(context.key ?? '')} not found`, options);
+    }
+    if (/not an integer|not a valid float|increment or decrement would overflow/.test(message)) {
+      return new NotIntegerError(message, options);
+    }
+    if (message.startsWith('NOAUTH') || message.startsWith('WRONGPASS')) {
+      return new ConnectionError(`Authentication failed: ${message}`, options);
+    }
+    if (message.startsWith('LOADING') || message.startsWith('MASTERDOWN') || message.startsWith('CLUSTERDOWN')) {
+      return new ConnectionError(message, options);
+    }
+    if (err.name === 'ReplyError') return new CommandError(message, options);
+  }
+  if (/timed? ?out/i.test(message) || code === 'ETIMEDOUT') {
+    return new TimeoutError(message, options);
+  }
+  if ((typeof code === 'string' && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.some((m) => message.includes(m))) {
+    return new ConnectionError(message, options);
+  }
+  return new CachexError('E_COMMAND', message, options);
+}

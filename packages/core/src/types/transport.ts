@@ -1,0 +1,102 @@
+import type { CachexError } from '../errors.js';
+
+/** One argument of a Redis command. Numbers are sent as their decimal text. */
+export type RedisArg = string | Buffer | number;
+
+/**
+ * A decoded RESP reply as a transport hands it to core: bulk strings are `Buffer`s (values may
+ * be binary), integers are numbers, nil is `null`, arrays are arrays.
+ */
+export type Reply = null | number | string | Buffer | Reply[];
+
+/** Where a command may be served from. */
+export interface RouteOptions {
+  /**
+   * True when the command only reads: the transport may serve it from a replica, depending on
+   * its read-routing option. Writes always go to the primary.
+   */
+  read?: boolean;
+}
+
+/** One command of a batch. */
+export interface Command extends RouteOptions {
+  /** Upper-case command name, e.g. `SET`. */
+  name: string;
+  args: readonly RedisArg[];
+}
+
+/** The outcome of one command of a batch: its reply, or the error the server gave for it. */
+export type BatchResult = { ok: true; value: Reply } | { ok: false; error: CachexError };
+
+/** Options of {@link Transport.batch}. */
+export interface BatchOptions {
+  /** Wrap the commands in MULTI/EXEC. On a cluster, only commands of one slot can be atomic. */
+  transaction?: boolean;
+}
+
+/** Options of {@link Transport.scan}. */
+export interface ScanOptions {
+  /** The MATCH pattern, on full (prefixed) keys. */
+  match: string;
+  /** The COUNT hint per SCAN call. */
+  count?: number;
+}
+
+/** What a transport can do, so that callers and the conformance suite can adapt. */
+export interface TransportCapabilities {
+  /** Lua scripts (EVAL/EVALSHA). */
+  readonly scripts: boolean;
+  /** MULTI/EXEC batches. */
+  readonly transactions: boolean;
+  /** Keys are spread over several nodes (multi-key commands must stay within one slot). */
+  readonly cluster: boolean;
+  /** Reads can be served from replicas. */
+  readonly replicas: boolean;
+}
+
+/** Options of {@link Transport.getClient}. */
+export interface ClientOptions {
+  /** The primary's client (true, the default) or a read client (false). */
+  write?: boolean;
+}
+
+/**
+ * The small, command-level contract between the Cache (all logic: keys, timeouts, codecs) and a
+ * topology (standalone, sentinel, cluster, memory). A transport only routes commands; it never
+ * encodes values or builds keys.
+ *
+ * Every method rejects with a {@link CachexError} (connection, timeout, server reply…).
+ */
+export interface Transport {
+  /** Short name for messages, e.g. `standalone`. */
+  readonly name: string;
+  readonly capabilities: TransportCapabilities;
+
+  /** Sends one command and resolves with its reply. */
+  command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply>;
+
+  /**
+   * Sends several commands in one round trip (per node). Results come back in call order; one
+   * command's error fills its slot without losing the others'. With `transaction` a failed
+   * EXEC fails every slot.
+   */
+  batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]>;
+
+  /**
+   * Splits keys into groups that one multi-key command (MGET, UNLINK, a MULTI block) may carry
+   * together. Returns groups of indexes into `keys`. Standalone: a single group.
+   */
+  partitionKeys(keys: readonly string[]): number[][];
+
+  /** Iterates every key matching the pattern, page by page, over every primary (SCAN). */
+  scan(options: ScanOptions): AsyncIterable<string[]>;
+
+  /** Sends one command to every primary (e.g. FLUSHDB) and resolves with each reply. */
+  broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]>;
+
+  /** The underlying driver client (ioredis/iovalkey instance, or the memory store). */
+  getClient(options?: ClientOptions): unknown;
+
+  /** Closes every connection. Later commands reject with a `ClosedError`. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const packagesDir = `${root}packages`;
+const packageDirs = readdirSync(packagesDir).filter((d) => existsSync(`${packagesDir}/${d}/package.json`));
+
+// Tests import sibling packages from source, so the inner loop needs no build.
+const alias = packageDirs.map((dir) => ({
+  find: new RegExp(`^@cachex/${dir}$`),
+  replacement: `${packagesDir}/${dir}/src/index.ts`,
+}));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    // Real redis-server processes, started once per run and stopped by PID.
+    globalSetup: [`${packagesDir}/testing/src/global-setup.ts`],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    projects: packageDirs.map((dir) => ({
+      extends: true as const,
+      test: {
+        name: dir,
+        root: `${packagesDir}/${dir}`,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      },
+    })),
+  },
+});
