@@ -8,7 +8,7 @@ export function packageBuild(overrides: Options = {}): Options {
   return {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: { compilerOptions: { paths: {} } },
     sourcemap: true,
     clean: true,
     target: 'node20',

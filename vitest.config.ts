@@ -1,10 +1,12 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const packagesDir = `${root}packages`;
-const packageDirs = readdirSync(packagesDir).filter((d) => existsSync(`${packagesDir}/${d}/package.json`));
+const packageDirs = readdirSync(packagesDir).filter((d) =>
+  existsSync(`${packagesDir}/${d}/package.json`),
+);
 
 // Tests import sibling packages from source, so the inner loop needs no build.
 const alias = packageDirs.map((dir) => ({

@@ -10,6 +10,7 @@ const BRAND = Symbol.for('cachex.error');
 export const errorCodes = {
   config: 'E_CONFIG',
   invalidKey: 'E_INVALID_KEY',
+  invalidArgument: 'E_INVALID_ARGUMENT',
   encode: 'E_ENCODE',
   decode: 'E_DECODE',
   connection: 'E_CONNECTION',
@@ -81,7 +82,11 @@ export class CachexError extends Error {
 
 /** True for any cachex error, even one thrown by another copy of `@cachex/core`. */
 export function isCachexError(value: unknown): value is CachexError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
 }
 
 /** An option or URL is invalid. The message names the field and never contains a password. */
@@ -95,6 +100,13 @@ export class ConfigError extends CachexError {
 export class InvalidKeyError extends CachexError {
   constructor(message: string, options?: CachexErrorOptions) {
     super(errorCodes.invalidKey, message, options);
+  }
+}
+
+/** A method argument is invalid (e.g. `nx` and `xx` together, a non-integer delta). */
+export class InvalidArgumentError extends CachexError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(errorCodes.invalidArgument, message, options);
   }
 }
 

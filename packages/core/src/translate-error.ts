@@ -32,7 +32,7 @@ const CONNECTION_CODES = new Set([
 
 const CONNECTION_MESSAGES = [
   'Connection is closed',
-  'Stream isn\'t writeable',
+  "Stream isn't writeable",
   'Reached the max retries per request limit',
   'None of startup nodes is available',
   'Failed to refresh slots cache',
@@ -50,11 +50,19 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
   const options = { cause: err, context };
   const code = (err as { code?: unknown }).code;
 
-  if (err.name === 'ReplyError' || /^[A-Z][A-Z_-]+ /.test(message) && !message.startsWith('ERR_')) {
+  if (
+    err.name === 'ReplyError' ||
+    (/^[A-Z][A-Z_-]+ /.test(message) && !message.startsWith('ERR_'))
+  ) {
     if (message.startsWith('WRONGTYPE')) return new WrongTypeError(message, options);
     if (message.startsWith('CROSSSLOT')) return new CrossSlotError(message, options);
     if (message.startsWith('ERR no such key')) {
-      return new KeyNotFoundError(`Key ${JSON.stringify(context.key ?? '')} not found`, options);
+      return new KeyNotFoundError(
+        context.key === undefined
+          ? 'Key not found'
+          : `Key ${JSON.stringify(context.key)} not found`,
+        options,
+      );
     }
     if (/not an integer|not a valid float|increment or decrement would overflow/.test(message)) {
       return new NotIntegerError(message, options);
@@ -62,7 +70,11 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
     if (message.startsWith('NOAUTH') || message.startsWith('WRONGPASS')) {
       return new ConnectionError(`Authentication failed: ${message}`, options);
     }
-    if (message.startsWith('LOADING') || message.startsWith('MASTERDOWN') || message.startsWith('CLUSTERDOWN')) {
+    if (
+      message.startsWith('LOADING') ||
+      message.startsWith('MASTERDOWN') ||
+      message.startsWith('CLUSTERDOWN')
+    ) {
       return new ConnectionError(message, options);
     }
     if (err.name === 'ReplyError') return new CommandError(message, options);
@@ -70,7 +82,10 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
   if (/timed? ?out/i.test(message) || code === 'ETIMEDOUT') {
     return new TimeoutError(message, options);
   }
-  if ((typeof code === 'string' && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.some((m) => message.includes(m))) {
+  if (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    CONNECTION_MESSAGES.some((m) => message.includes(m))
+  ) {
     return new ConnectionError(message, options);
   }
   return new CachexError('E_COMMAND', message, options);

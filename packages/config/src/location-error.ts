@@ -1,0 +1,82 @@
+import { ConfigError } from '@cachex/core';
+import { redactUrl } from './redact.js';
+
+/**
+ * Why a location was rejected; stable, found in `err.context.reason` of the `ConfigError`.
+ * Branch on this (or on `err.code === 'E_CONFIG'`), never on the message.
+ */
+export type LocationProblem =
+  | 'empty'
+  | 'not-a-string'
+  | 'unparseable'
+  | 'unknown-scheme'
+  | 'fragment'
+  | 'credentials-encoding'
+  | 'missing-host'
+  | 'invalid-host'
+  | 'invalid-port'
+  | 'invalid-db'
+  | 'unix-path'
+  | 'invalid-param'
+  | 'duplicate-param'
+  | 'tls-param-without-tls'
+  | 'invalid-driver';
+
+/** Where in the location the offending URL sits (absent for a single URL). */
+export interface LocationEntry {
+  /** 0-based index in the list. */
+  readonly index: number;
+  /** How many URLs the list holds. */
+  readonly count: number;
+}
+
+/** A parse failure inside one URL; {@link toConfigError} adds where it happened. */
+export class LocationProblemError extends Error {
+  constructor(
+    readonly reason: LocationProblem,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Describes an entry of a list: `entry 2 of 3, a replica`. */
+function describeEntry(entry: LocationEntry | undefined): string {
+  if (entry === undefined || entry.count <= 1) return '';
+  const role = entry.index === 0 ? 'the primary' : 'a replica';
+  return ` (entry ${entry.index + 1} of ${entry.count}, ${role})`;
+}
+
+/**
+ * Builds the `ConfigError` for a bad URL. The URL is echoed only in its redacted form, and no
+ * cause is attached (a cause could carry the raw text).
+ */
+export function toConfigError(
+  problem: LocationProblemError,
+  url: string,
+  entry?: LocationEntry,
+): ConfigError {
+  const shown = redactUrl(url);
+  return new ConfigError(
+    `Invalid cache location "${shown}"${describeEntry(entry)}: ${problem.message}`,
+    {
+      context: {
+        field: 'location',
+        reason: problem.reason,
+        url: shown,
+        ...(problem.param === undefined ? {} : { param: problem.param }),
+        ...(entry === undefined ? {} : { entry: entry.index }),
+      },
+    },
+  );
+}
+
+/** A `ConfigError` about the location as a whole (no URL to echo). */
+export function locationError(
+  reason: LocationProblem,
+  message: string,
+  field = 'location',
+): ConfigError {
+  return new ConfigError(`Invalid cache ${field}: ${message}`, { context: { field, reason } });
+}

@@ -1,0 +1,118 @@
+import { DecodeError, EncodeError, isCachexError } from './errors.js';
+import { globEscape, type KeyFunction, type ReverseKeyFunction } from './key-function.js';
+import type { Codec, EncodedValue, MaybePromise } from './types/codec.js';
+import type { Transport } from './types/transport.js';
+import { validateKey } from './validate-key.js';
+
+/**
+ * Everything a step builder needs: how to make keys, encode/decode values, and the defaults in
+ * effect. Shared by the Cache and its pipelines.
+ */
+export interface CacheContext {
+  readonly transport: Transport;
+  readonly codec: Codec;
+  readonly prefix: string;
+  readonly version: number;
+  readonly defaultTimeout: number | null;
+  /** Validates `key` and builds the stored key for `version` (default: the cache's). */
+  makeKey(key: string, version?: number): string;
+  /** The user key of a stored key. */
+  reverseKey(storedKey: string): string;
+  /** A MATCH pattern for user pattern `pattern`: the prefix is glob-escaped, the pattern not. */
+  makePattern(pattern: string, version?: number): string;
+  /** Encodes a value; errors carry the key. */
+  encode(value: unknown, key: string): MaybePromise<EncodedValue>;
+  /** Decodes a stored value; errors carry the key. */
+  decode(data: Buffer | string, key: string): MaybePromise<unknown>;
+}
+
+/** Options of {@link createCacheContext}. */
+export interface CacheContextOptions {
+  transport: Transport;
+  codec: Codec;
+  prefix: string;
+  version: number;
+  defaultTimeout: number | null;
+  keyFunction: KeyFunction;
+  reverseKeyFunction: ReverseKeyFunction;
+  maxKeyLength: number;
+}
+
+function attachKey<E>(error: E, key: string): E {
+  if (isCachexError(error) && error.context.key === undefined) error.context.key = key;
+  return error;
+}
+
+function wrapEncode(error: unknown, key: string): never {
+  if (isCachexError(error)) throw attachKey(error, key);
+  throw new EncodeError(
+    `Cannot encode the value of key ${JSON.stringify(key)}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      cause: error,
+      context: { key },
+    },
+  );
+}
+
+function wrapDecode(error: unknown, key: string): never {
+  if (isCachexError(error)) throw attachKey(error, key);
+  throw new DecodeError(
+    `Cannot decode the value of key ${JSON.stringify(key)}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      cause: error,
+      context: { key },
+    },
+  );
+}
+
+/** Builds the context of a cache from its resolved options. */
+export function createCacheContext(options: CacheContextOptions): CacheContext {
+  const {
+    transport,
+    codec,
+    prefix,
+    version,
+    defaultTimeout,
+    keyFunction,
+    reverseKeyFunction,
+    maxKeyLength,
+  } = options;
+  const escapedPrefix = globEscape(prefix);
+  return {
+    transport,
+    codec,
+    prefix,
+    version,
+    defaultTimeout,
+    makeKey(key, v = version) {
+      validateKey(key, maxKeyLength);
+      return keyFunction(key, prefix, v);
+    },
+    reverseKey(storedKey) {
+      return reverseKeyFunction(storedKey, prefix);
+    },
+    makePattern(pattern, v = version) {
+      return keyFunction(pattern, escapedPrefix, v);
+    },
+    encode(value, key) {
+      try {
+        const encoded = codec.encode(value);
+        return encoded instanceof Promise
+          ? encoded.catch((e: unknown) => wrapEncode(e, key))
+          : encoded;
+      } catch (error) {
+        return wrapEncode(error, key);
+      }
+    },
+    decode(data, key) {
+      try {
+        const decoded = codec.decode(data, key);
+        return decoded instanceof Promise
+          ? decoded.catch((e: unknown) => wrapDecode(e, key))
+          : decoded;
+      } catch (error) {
+        return wrapDecode(error, key);
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { CacheContext } from '../cache-context.js';
+import { type AnyStep, constant } from '../step.js';
+import { resolveExpiry } from '../timeout.js';
+import type { EncodedValue, MaybePromise } from '../types/codec.js';
+import type { Command, RedisArg, Reply } from '../types/transport.js';
+import type { TimeoutOptions, VersionOptions } from './options.js';
+import { toArray, toInt } from './reply.js';
+
+/** What `setMany` accepts: a plain record, a Map, or any iterable of entries. */
+export type Entries<T = unknown> =
+  | Record<string, T>
+  | ReadonlyMap<string, T>
+  | Iterable<readonly [string, T]>;
+
+function entriesOf<T>(entries: Entries<T>): [string, T][] {
+  if (entries instanceof Map) return [...entries.entries()];
+  if (Symbol.iterator in Object(entries))
+    return [...(entries as Iterable<readonly [string, T]>)].map(([k, v]) => [k, v]);
+  return Object.entries(entries as Record<string, T>);
+}
+
+/** Picks `items[i]` for each index of a group. */
+function pick<T>(items: readonly T[], group: readonly number[]): T[] {
+  return group.map((i) => items[i]!);
+}
+
+export function getManyStep<T>(
+  ctx: CacheContext,
+  keys: Iterable<string>,
+  options?: VersionOptions,
+): AnyStep<Map<string, T>> {
+  const userKeys = [...keys];
+  if (userKeys.length === 0) return constant(new Map<string, T>());
+  const stored = userKeys.map((k) => ctx.makeKey(k, options?.version));
+  // One MGET per group the transport can serve together (all keys, except on a cluster).
+  const groups = ctx.transport.partitionKeys(stored);
+  return {
+    commands: groups.map((g): Command => ({ name: 'MGET', args: pick(stored, g), read: true })),
+    reduce: async (replies: Reply[]) => {
+      const found = new Map<string, T>();
+      for (let gi = 0; gi < groups.length; gi++) {
+        const values = toArray(replies[gi] ?? null);
+        const group = groups[gi]!;
+        for (let j = 0; j < group.length; j++) {
+          const raw = values[j];
+          if (raw === null || raw === undefined) continue;
+          const key = userKeys[group[j]!]!;
+          found.set(key, (await ctx.decode(raw as Buffer, key)) as T);
+        }
+      }
+      // Keep the caller's order, whatever the grouping was.
+      if (groups.length === 1) return found;
+      const ordered = new Map<string, T>();
+      for (const k of userKeys) if (found.has(k)) ordered.set(k, found.get(k) as T);
+      return ordered;
+    },
+  };
+}
+
+export function deleteManyStep(
+  ctx: CacheContext,
+  keys: Iterable<string>,
+  options?: VersionOptions,
+): AnyStep<number> {
+  const stored = [...keys].map((k) => ctx.makeKey(k, options?.version));
+  if (stored.length === 0) return constant(0);
+  const groups = ctx.transport.partitionKeys(stored);
+  return {
+    commands: groups.map((g): Command => ({ name: 'UNLINK', args: pick(stored, g) })),
+    reduce: (replies) => replies.reduce<number>((sum, r) => sum + toInt(r), 0),
+  };
+}
+
+export function setManyStep(
+  ctx: CacheContext,
+  entries: Entries,
+  options?: TimeoutOptions,
+): MaybePromise<AnyStep<void>> {
+  const list = entriesOf(entries);
+  if (list.length === 0) return constant(undefined);
+  const stored = list.map(([k]) => ctx.makeKey(k, options?.version));
+  const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
+  const encodedOrPromises = list.map(([k, v]) => ctx.encode(v, k));
+  const build = (encoded: EncodedValue[]): AnyStep<void> => {
+    const groups = ctx.transport.partitionKeys(stored);
+    const commands: Command[] = [];
+    for (const group of groups) {
+      if (expiry.kind === 'delete') {
+        commands.push({ name: 'UNLINK', args: pick(stored, group) });
+      } else if (expiry.kind === 'persist') {
+        const args: RedisArg[] = [];
+        for (const i of group) args.push(stored[i]!, encoded[i]!);
+        commands.push({ name: 'MSET', args });
+      } else {
+        for (const i of group)
+          commands.push({
+            name: 'SET',
+            args: [stored[i]!, encoded[i]!, expiry.unit, expiry.amount],
+          });
+      }
+    }
+    // Atomic where the topology allows: one group means every key can share a MULTI block.
+    return {
+      commands,
+      transaction: groups.length === 1 && commands.length > 1,
+      reduce: () => undefined,
+    };
+  };
+  return encodedOrPromises.some((e) => e instanceof Promise)
+    ? Promise.all(encodedOrPromises).then(build)
+    : build(encodedOrPromises as EncodedValue[]);
+}

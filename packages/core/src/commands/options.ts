@@ -1,0 +1,35 @@
+import type { Timeout } from '../timeout.js';
+
+/** Selects the key version for one call (default: the cache's `version`). */
+export interface VersionOptions {
+  version?: number;
+}
+
+/** A timeout for one write, in seconds (see {@link Timeout}). */
+export interface TimeoutOptions extends VersionOptions {
+  /**
+   * Seconds until the key expires: `undefined` = the cache default, `null` = never,
+   * `0` or negative = remove the key now; fractions are kept (sent as milliseconds).
+   */
+  timeout?: Timeout;
+}
+
+/** Options of `get`. */
+export interface GetOptions<D = undefined> extends VersionOptions {
+  /** Returned on a miss instead of `undefined`. */
+  default?: D;
+}
+
+/** Options of `set`. */
+export interface SetOptions extends TimeoutOptions {
+  /** Only write if the key does not exist (SET NX). */
+  nx?: boolean;
+  /** Only write if the key exists (SET XX). */
+  xx?: boolean;
+}
+
+/** Options of key iteration (`keys`, `iterKeys`, `deletePattern`). */
+export interface ScanKeysOptions extends VersionOptions {
+  /** SCAN COUNT hint, and the batch size of deletes. Default 500. */
+  count?: number;
+}

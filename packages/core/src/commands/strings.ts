@@ -1,0 +1,138 @@
+import type { CacheContext } from '../cache-context.js';
+import { InvalidArgumentError } from '../errors.js';
+import { type AnyStep, constant, type Step, step } from '../step.js';
+import { resolveExpiry } from '../timeout.js';
+import type { EncodedValue, MaybePromise } from '../types/codec.js';
+import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
+import { isOk, toBool, toInt, toPositive } from './reply.js';
+
+const READ = true;
+
+/** Marks a miss inside `get` so that a stored `null` stays distinguishable from no value. */
+export const MISS: unique symbol = Symbol('cachex.miss');
+
+export function getStep<T, D>(
+  ctx: CacheContext,
+  key: string,
+  options?: GetOptions<D>,
+): Step<T | D | undefined> {
+  return step(
+    { name: 'GET', args: [ctx.makeKey(key, options?.version)], read: READ },
+    (reply) =>
+      reply === null ? options?.default : (ctx.decode(reply as Buffer, key) as MaybePromise<T>),
+    key,
+  );
+}
+
+function then<A, B>(value: MaybePromise<A>, fn: (a: A) => B): MaybePromise<B> {
+  return value instanceof Promise ? value.then(fn) : fn(value);
+}
+
+export function setStep(
+  ctx: CacheContext,
+  key: string,
+  value: unknown,
+  options?: SetOptions,
+): MaybePromise<Step<boolean>> {
+  const nx = options?.nx === true;
+  const xx = options?.xx === true;
+  if (nx && xx)
+    throw new InvalidArgumentError('set: nx and xx cannot be used together', { context: { key } });
+  const storedKey = ctx.makeKey(key, options?.version);
+  const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
+  // Encode even when the write turns into a delete, so bad values fail the same way always.
+  return then(ctx.encode(value, key), (encoded: EncodedValue): Step<boolean> => {
+    if (expiry.kind === 'delete') {
+      // Decided without writing: no transient SET-then-DEL window (DESIGN: nx/xx with t <= 0).
+      if (nx) return step({ name: 'EXISTS', args: [storedKey] }, (r) => toInt(r) === 0, key);
+      if (xx) return step({ name: 'DEL', args: [storedKey] }, toPositive, key);
+      return step({ name: 'DEL', args: [storedKey] }, () => true, key);
+    }
+    const args: (string | Buffer | number)[] = [storedKey, encoded];
+    if (expiry.kind === 'expire') args.push(expiry.unit, expiry.amount);
+    if (nx) args.push('NX');
+    else if (xx) args.push('XX');
+    return step({ name: 'SET', args }, isOk, key);
+  });
+}
+
+export function touchStep(
+  ctx: CacheContext,
+  key: string,
+  options?: TimeoutOptions,
+): AnyStep<boolean> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
+  if (expiry.kind === 'delete') return step({ name: 'DEL', args: [storedKey] }, toPositive, key);
+  if (expiry.kind === 'persist') {
+    // PERSIST alone answers 0 for a key that exists without a TTL; touch reports existence.
+    return {
+      commands: [
+        { name: 'PERSIST', args: [storedKey] },
+        { name: 'EXISTS', args: [storedKey] },
+      ],
+      key,
+      reduce: (replies) => toBool(replies[1] ?? null),
+    };
+  }
+  return step(
+    { name: expiry.unit === 'EX' ? 'EXPIRE' : 'PEXPIRE', args: [storedKey, expiry.amount] },
+    toBool,
+    key,
+  );
+}
+
+export function deleteStep(
+  ctx: CacheContext,
+  key: string,
+  options?: VersionOptions,
+): Step<boolean> {
+  return step({ name: 'DEL', args: [ctx.makeKey(key, options?.version)] }, toPositive, key);
+}
+
+export function hasStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<boolean> {
+  return step(
+    { name: 'EXISTS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    toPositive,
+    key,
+  );
+}
+
+export function incrStep(
+  ctx: CacheContext,
+  key: string,
+  delta: number,
+  options?: VersionOptions,
+): Step<number> {
+  if (!Number.isSafeInteger(delta)) {
+    throw new InvalidArgumentError(
+      `incr/decr: delta must be a safe integer, got ${String(delta)}`,
+      { context: { key } },
+    );
+  }
+  return step({ name: 'INCRBY', args: [ctx.makeKey(key, options?.version), delta] }, toInt, key);
+}
+
+export function incrVersionStep(
+  ctx: CacheContext,
+  key: string,
+  delta: number,
+  options?: VersionOptions,
+): Step<number> {
+  if (!Number.isSafeInteger(delta)) {
+    throw new InvalidArgumentError(
+      `incrVersion/decrVersion: delta must be a safe integer, got ${String(delta)}`,
+      { context: { key } },
+    );
+  }
+  const from = options?.version ?? ctx.version;
+  const to = from + delta;
+  // RENAME moves value and TTL atomically (DESIGN §4); a missing key is a KeyNotFoundError.
+  return step(
+    { name: 'RENAME', args: [ctx.makeKey(key, from), ctx.makeKey(key, to)] },
+    () => to,
+    key,
+  );
+}
+
+export { constant };

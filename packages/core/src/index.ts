@@ -1,0 +1,55 @@
+export type { ValueOrFactory } from './cache.js';
+export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
+export type { CacheContext, CacheContextOptions } from './cache-context.js';
+export { createCacheContext } from './cache-context.js';
+export type { CacheOptions } from './cache-options.js';
+export type { Entries } from './commands/many.js';
+export type {
+  GetOptions,
+  ScanKeysOptions,
+  SetOptions,
+  TimeoutOptions,
+  VersionOptions,
+} from './commands/options.js';
+export type { CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
+export {
+  CachexError,
+  ClosedError,
+  CommandError,
+  ConfigError,
+  ConnectionError,
+  CrossSlotError,
+  DecodeError,
+  EncodeError,
+  errorCodes,
+  InvalidArgumentError,
+  InvalidKeyError,
+  isCachexError,
+  KeyNotFoundError,
+  MissingDependencyError,
+  NotIntegerError,
+  NotSupportedError,
+  TimeoutError,
+  WrongTypeError,
+} from './errors.js';
+export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
+export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
+export type { AnyStep, ConstantStep, Step } from './step.js';
+export { constant, runStep, step } from './step.js';
+export type { Expiry, Timeout } from './timeout.js';
+export { resolveExpiry } from './timeout.js';
+export { toCachexError } from './translate-error.js';
+export type { Codec, Compressor, EncodedValue, MaybePromise, Serializer } from './types/codec.js';
+export type {
+  BatchOptions,
+  BatchResult,
+  ClientOptions,
+  Command,
+  RedisArg,
+  Reply,
+  RouteOptions,
+  ScanOptions,
+  Transport,
+  TransportCapabilities,
+} from './types/transport.js';
+export { DEFAULT_MAX_KEY_LENGTH, validateKey } from './validate-key.js';

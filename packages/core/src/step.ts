@@ -1,0 +1,77 @@
+import type { CachexError } from './errors.js';
+import { toCachexError } from './translate-error.js';
+import type { MaybePromise } from './types/codec.js';
+import type { Command, Reply, Transport } from './types/transport.js';
+
+/**
+ * One cache operation as data: the command(s) it sends and how to turn the replies into the
+ * method's result. The Cache runs a step at once; a pipeline queues many and runs them in one
+ * round trip. Writing each operation once as a step keeps the two identical.
+ */
+export interface Step<T> {
+  /** At least one command; replies are handed to `reduce` in the same order. */
+  readonly commands: readonly Command[];
+  /** Run the commands as one MULTI/EXEC block (only meaningful with several commands). */
+  readonly transaction?: boolean;
+  /** The user key, attached to errors for context. */
+  readonly key?: string;
+  reduce(replies: Reply[]): MaybePromise<T>;
+}
+
+/** A step whose result needs no round trip (e.g. an empty `getMany`). */
+export interface ConstantStep<T> {
+  readonly commands: readonly [];
+  readonly value: T;
+}
+
+/** Either kind of step. */
+export type AnyStep<T> = Step<T> | ConstantStep<T>;
+
+/** Builds a single-command step. */
+export function step<T>(
+  command: Command,
+  reduce: (reply: Reply) => MaybePromise<T>,
+  key?: string,
+): Step<T> {
+  return { commands: [command], key, reduce: (replies) => reduce(replies[0] ?? null) };
+}
+
+/** Builds a step that answers without touching the server. */
+export function constant<T>(value: T): ConstantStep<T> {
+  return { commands: [], value };
+}
+
+// Transports translate driver errors without knowing which user key a command was for; the
+// step does, so it completes the context (and the generic "not found" message) here.
+function withKey(error: CachexError, key: string | undefined): CachexError {
+  if (key === undefined || error.context.key !== undefined) return error;
+  error.context.key = key;
+  if (error.code === 'E_KEY_NOT_FOUND' && error.message === 'Key not found') {
+    error.message = `Key ${JSON.stringify(key)} not found`;
+  }
+  return error;
+}
+
+/** Runs one step on a transport: one command directly, several as one batch. */
+export async function runStep<T>(transport: Transport, s: AnyStep<T>): Promise<T> {
+  if (s.commands.length === 0) return (s as ConstantStep<T>).value;
+  const st = s as Step<T>;
+  if (st.commands.length === 1) {
+    const command = st.commands[0]!;
+    let reply: Reply;
+    try {
+      reply = await transport.command(command.name, command.args, command);
+    } catch (error) {
+      throw withKey(toCachexError(error, { command: command.name }), st.key);
+    }
+    return st.reduce([reply]);
+  }
+  const results = await transport.batch(st.commands, { transaction: st.transaction === true });
+  const replies: Reply[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    if (!result.ok) throw withKey(result.error, st.key);
+    replies[i] = result.value;
+  }
+  return st.reduce(replies);
+}

@@ -1,0 +1,59 @@
+import type { Cache, Reply } from '@cachex/core';
+import { afterEach, describe } from 'vitest';
+import { codecGroup } from './groups/codecs.js';
+import { errorGroup } from './groups/errors.js';
+import { keyGroup } from './groups/keys.js';
+import { manyGroup } from './groups/many.js';
+import { stringGroup } from './groups/strings.js';
+import { timeoutGroup } from './groups/timeouts.js';
+import { versionGroup } from './groups/versions.js';
+import { type ConformanceOptions, type Harness, randomPrefix, until } from './harness.js';
+
+/**
+ * Registers the whole Cache behaviour as vitest tests against one transport configuration.
+ * Each test gets caches with a fresh random key prefix, closed after the test.
+ *
+ * @example
+ * ```ts
+ * describeCacheConformance({
+ *   name: 'standalone × ioredis',
+ *   createCache: ({ keyPrefix, ...rest }) => createCache({ transport: createStandaloneTransport({ location: url }), codec: createCodec(), keyPrefix, ...rest }),
+ * });
+ * ```
+ */
+export function describeCacheConformance(options: ConformanceOptions): void {
+  describe(`Cache conformance: ${options.name}`, () => {
+    const open: Cache[] = [];
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((c) => c.close().catch(() => undefined)));
+    });
+    const h: Harness = {
+      options,
+      async cache(overrides = {}) {
+        const cache = await options.createCache({ keyPrefix: randomPrefix(), ...overrides });
+        open.push(cache);
+        return cache;
+      },
+      prefix: randomPrefix,
+      raw(cache, name, ...args): Promise<Reply> {
+        return cache.context.transport.command(name, args);
+      },
+      until,
+      async eventually(read, accept, timeoutMs = 5000) {
+        let last = await read();
+        await until(async () => {
+          last = await read();
+          return accept(last);
+        }, timeoutMs);
+        return last;
+      },
+    };
+    stringGroup(h);
+    timeoutGroup(h);
+    manyGroup(h);
+    versionGroup(h);
+    keyGroup(h);
+    codecGroup(h);
+    errorGroup(h);
+  });
+}

@@ -1,0 +1,77 @@
+import { createCodec } from '@cachex/codecs';
+import { DecodeError, EncodeError } from '@cachex/core';
+import { describe, expect, it } from 'vitest';
+import type { Harness } from '../harness.js';
+
+const big = { text: 'compressible '.repeat(100), list: Array.from({ length: 50 }, (_, i) => i) };
+
+export function codecGroup(h: Harness): void {
+  describe('codecs through the cache', () => {
+    const combos = [
+      { serializer: 'json', compressor: 'zlib', magic: [0x78] },
+      { serializer: 'msgpack', compressor: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+      { serializer: 'json', compressor: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18] },
+      { serializer: 'v8', compressor: 'gzip', magic: [0x1f, 0x8b] },
+    ] as const;
+    for (const combo of combos) {
+      it(`${combo.serializer} + ${combo.compressor}: large values are stored compressed and read back`, async () => {
+        const cache = await h.cache({
+          codec: createCodec({ serializer: combo.serializer, compressor: combo.compressor }),
+        });
+        await cache.set('big', big);
+        await cache.set('small', 'tiny');
+        const stored = (await h.raw(cache, 'GET', cache.makeKey('big'))) as Buffer;
+        expect([...stored.subarray(0, combo.magic.length)]).toEqual([...combo.magic]);
+        expect(stored.length).toBeLessThan(JSON.stringify(big).length / 2);
+        expect(await cache.get('big')).toEqual(big);
+        expect(await cache.get('small')).toBe('tiny');
+        await cache.set('n', 7);
+        expect(await cache.incr('n')).toBe(8);
+      });
+    }
+
+    it('reads data written with another codec through the fallback lists', async () => {
+      const prefix = h.prefix();
+      const writer = await h.cache({
+        keyPrefix: prefix,
+        codec: createCodec({ serializer: 'json', compressor: 'zlib' }),
+      });
+      await writer.set('big', big);
+      await writer.set('small', { s: 1 });
+      const reader = await h.cache({
+        keyPrefix: prefix,
+        codec: createCodec({ serializer: ['msgpack', 'json'], compressor: ['zstd', 'zlib'] }),
+      });
+      expect(await reader.get('big')).toEqual(big);
+      expect(await reader.get('small')).toEqual({ s: 1 });
+    });
+
+    it('undecodable stored bytes give a DecodeError naming the key', async () => {
+      const cache = await h.cache({
+        codec: createCodec({ serializer: 'json', compressor: 'zlib' }),
+      });
+      await h.raw(
+        cache,
+        'SET',
+        cache.makeKey('corrupt'),
+        Buffer.from([0x78, 0x9c, 0xde, 0xad, 0xbe, 0xef, 0x00]),
+      );
+      const error = await cache.get('corrupt').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecodeError);
+      expect((error as DecodeError).key).toBe('corrupt');
+      expect((error as DecodeError).message).toContain('corrupt');
+    });
+
+    it('a value that cannot be serialized is an EncodeError and nothing is written', async () => {
+      const cache = await h.cache();
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const error = await cache.set('k', cyclic).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EncodeError);
+      expect((error as EncodeError).key).toBe('k');
+      expect(await cache.has('k')).toBe(false);
+      await expect(cache.setMany({ ok: 1, bad: cyclic })).rejects.toBeInstanceOf(EncodeError);
+      expect(await cache.has('ok')).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,8 @@
+export { describeCacheConformance } from './describe-conformance.js';
+export type {
+  ConformanceCacheOptions,
+  ConformanceCapabilities,
+  ConformanceOptions,
+  Harness,
+} from './harness.js';
+export { randomPrefix, until } from './harness.js';

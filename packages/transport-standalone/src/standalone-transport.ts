@@ -1,0 +1,175 @@
+import { type Endpoint, parseLocation } from '@cachex/config';
+import {
+  type BatchOptions,
+  type BatchResult,
+  type ClientOptions,
+  ClosedError,
+  type Command,
+  CommandError,
+  type RedisArg,
+  type Reply,
+  type RouteOptions,
+  type ScanOptions,
+  type Transport,
+  type TransportCapabilities,
+  toCachexError,
+} from '@cachex/core';
+import { buildClientOptions } from './client-options.js';
+import { type DriverClient, type DriverName, loadDriver } from './driver.js';
+import type { ReadFrom, StandaloneTransportOptions } from './options.js';
+
+// A reply error keeps the command it answered on `command.name`; reading it here lets one
+// module-level handler translate every failure without a closure per call.
+function translate(error: unknown): never {
+  const command = (error as { command?: { name?: unknown } })?.command?.name;
+  throw toCachexError(error, typeof command === 'string' ? { command: command.toUpperCase() } : {});
+}
+
+// Statuses in which a replica can take a read now or after connecting on demand.
+const USABLE = new Set(['ready', 'wait', 'connect', 'connecting']);
+
+async function closeClient(client: DriverClient): Promise<void> {
+  if (client.status === 'wait' || client.status === 'end') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
+
+/**
+ * A transport for one Redis/Valkey server, with optional read replicas. Writes go to the
+ * primary; reads follow `readFrom`.
+ */
+export class StandaloneTransport implements Transport {
+  readonly name = 'standalone';
+  readonly capabilities: TransportCapabilities;
+  /** The driver in use. */
+  readonly driver: DriverName;
+  readonly #primary: DriverClient;
+  readonly #replicas: DriverClient[];
+  readonly #readFrom: ReadFrom;
+  #next = 0;
+  #closed = false;
+
+  constructor(options: StandaloneTransportOptions) {
+    const parsed = parseLocation(
+      options.location,
+      options.driver ? { driver: options.driver } : undefined,
+    );
+    this.driver = parsed.driver;
+    this.#readFrom = options.readFrom ?? 'preferReplica';
+    const Driver = loadDriver(parsed.driver);
+    const connect = (endpoint: Endpoint): DriverClient => {
+      const client = new Driver(buildClientOptions(endpoint, parsed.driver, options));
+      // Background errors (reconnect attempts) would otherwise be printed by the driver; callers
+      // see failures on their commands, and can observe these through onError.
+      client.on('error', (error) => options.onError?.(error as Error));
+      return client;
+    };
+    this.#primary = connect(parsed.primary);
+    this.#replicas = parsed.replicas.map(connect);
+    this.capabilities = {
+      scripts: true,
+      transactions: true,
+      cluster: false,
+      replicas: this.#replicas.length > 0,
+    };
+  }
+
+  #readClient(): DriverClient {
+    const replicas = this.#replicas;
+    if (replicas.length === 0 || this.#readFrom === 'primary') return this.#primary;
+    for (let i = 0; i < replicas.length; i++) {
+      const replica = replicas[this.#next++ % replicas.length]!;
+      if (this.#readFrom === 'replica' || USABLE.has(replica.status)) return replica;
+    }
+    return this.#primary;
+  }
+
+  command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    const client = options?.read === true ? this.#readClient() : this.#primary;
+    return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, translate);
+  }
+
+  async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
+    if (this.#closed) throw new ClosedError();
+    if (commands.length === 0) return [];
+    const transaction = options?.transaction === true;
+    const client =
+      !transaction && commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
+    const pipeline = transaction ? client.multi() : client.pipeline();
+    for (const c of commands) pipeline.callBuffer(c.name, ...c.args);
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      const failure = toCachexError(error, { command: transaction ? 'EXEC' : commands[0]!.name });
+      return commands.map(() => ({ ok: false, error: failure }));
+    }
+    if (replies === null) {
+      const aborted = new CommandError('The transaction was aborted (EXEC returned nil)', {
+        context: { command: 'EXEC' },
+      });
+      return commands.map(() => ({ ok: false, error: aborted }));
+    }
+    return replies.map(([error, value], i) =>
+      error
+        ? { ok: false, error: toCachexError(error, { command: commands[i]?.name }) }
+        : { ok: true, value: value as Reply },
+    );
+  }
+
+  partitionKeys(keys: readonly string[]): number[][] {
+    return [keys.map((_, i) => i)];
+  }
+
+  async *scan(options: ScanOptions): AsyncGenerator<string[], void, undefined> {
+    // SCAN runs on the primary: a replica may lag and miss fresh keys.
+    let cursor = '0';
+    do {
+      if (this.#closed) throw new ClosedError();
+      const reply = (await this.#primary
+        .callBuffer('SCAN', cursor, 'MATCH', options.match, 'COUNT', options.count ?? 500)
+        .then(undefined, translate)) as [Buffer, Buffer[]];
+      cursor = reply[0].toString();
+      if (reply[1].length > 0) yield reply[1].map((k) => k.toString('utf8'));
+    } while (cursor !== '0');
+  }
+
+  async broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]> {
+    return [await this.command(name, args)];
+  }
+
+  getClient(options?: ClientOptions): DriverClient {
+    return options?.write === false ? this.#readClient() : this.#primary;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([this.#primary, ...this.#replicas].map(closeClient));
+  }
+}
+
+/**
+ * Creates a transport for one server (plus read replicas). Synchronous and lazy: the first
+ * command connects.
+ *
+ * @example
+ * ```ts
+ * const transport = createStandaloneTransport({
+ *   location: ['redis://10.0.0.1:6379/0', 'redis://10.0.0.2:6379/0'],
+ *   readFrom: 'preferReplica',
+ * });
+ * ```
+ */
+export function createStandaloneTransport(
+  options: StandaloneTransportOptions,
+): StandaloneTransport {
+  return new StandaloneTransport(options);
+}
