@@ -8,11 +8,18 @@ const packageDirs = readdirSync(packagesDir).filter((d) =>
   existsSync(`${packagesDir}/${d}/package.json`),
 );
 
-// Tests import sibling packages from source, so the inner loop needs no build.
-const alias = packageDirs.map((dir) => ({
-  find: new RegExp(`^@cachex/${dir}$`),
-  replacement: `${packagesDir}/${dir}/src/index.ts`,
-}));
+// Tests import sibling packages from source, so the inner loop needs no build. Subpath exports
+// come first: the generic entries only match a bare package name.
+const alias = [
+  {
+    find: /^@cachex\/testing\/servers$/,
+    replacement: `${packagesDir}/testing/src/servers/index.ts`,
+  },
+  ...packageDirs.map((dir) => ({
+    find: new RegExp(`^@cachex/${dir}$`),
+    replacement: `${packagesDir}/${dir}/src/index.ts`,
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

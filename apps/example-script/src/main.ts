@@ -2,7 +2,7 @@
 // Run it with `bash scripts/example.sh` from the repository root.
 import { createCodec } from '@cachex/codecs';
 import { createCache } from '@cachex/core';
-import { startRedisServer } from '@cachex/testing';
+import { startRedisServer } from '@cachex/testing/servers';
 import { createStandaloneTransport } from '@cachex/transport-standalone';
 
 const server = await startRedisServer();

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { createCodec } from '@cachex/codecs';
 import {
   ConfigError,
@@ -143,6 +144,15 @@ describe('ACL', () => {
       expect(await cache.get('k')).toBe('acl');
       expect(String(await t.command('ACL', ['WHOAMI']))).toBe(username);
     }
+  });
+
+  it('never shows the password when a transport or cache is inspected', async () => {
+    const { url, password } = getTestServers().acl;
+    const t = transport({ location: url });
+    const cache = cacheOn(t);
+    await cache.set('k', 1);
+    expect(inspect(t, { depth: 10 })).not.toContain(password);
+    expect(inspect(cache, { depth: 10 })).not.toContain(password);
   });
 
   it('authenticates with username/password options', async () => {

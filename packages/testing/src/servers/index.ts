@@ -1,0 +1,31 @@
+/**
+ * The real-server harness alone, for plain Node scripts (`@cachex/testing/servers`). Nothing in
+ * this module graph imports vitest; `getTestServers` (which uses vitest's `inject`) and the
+ * conformance suite are only in the package root.
+ */
+export type { AdminEndpoint, AdminTlsOptions } from './admin-client.js';
+export { infoField, isReplyError, runAdminCommand } from './admin-client.js';
+export { findFreePort } from './free-port.js';
+export type {
+  AclUser,
+  RedisServerHandle,
+  RedisServerTlsOptions,
+  StartRedisServerOptions,
+} from './redis-server.js';
+export { startRedisServer } from './redis-server.js';
+export {
+  resolveServerBinary,
+  serverBinaryEnvVar,
+  serverBinaryNotFoundMessage,
+} from './server-binary.js';
+export type { TestServers } from './test-servers-types.js';
+export { testServersKey } from './test-servers-types.js';
+export type { TlsCertificates } from './tls-certificates.js';
+export { makeTlsCertificates } from './tls-certificates.js';
+export type {
+  StartedTopologies,
+  StartTopologiesOptions,
+  TopologyHandles,
+  TopologyName,
+} from './topologies.js';
+export { aclPassword, aclUsername, startTopologies } from './topologies.js';

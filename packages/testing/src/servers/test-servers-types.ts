@@ -1,0 +1,36 @@
+/**
+ * Endpoints of the servers started once per test run. Plain JSON (no handles, no functions) so
+ * that vitest can hand it from the globalSetup process to every test worker.
+ */
+export interface TestServers {
+  standalone: { host: string; port: number; url: string; socketPath: string };
+  replicaSet: {
+    primary: { host: string; port: number; url: string };
+    replica: { host: string; port: number; url: string };
+  };
+  tls: {
+    host: string;
+    port: number;
+    /** `rediss://127.0.0.1:<port>` */
+    url: string;
+    /** CA certificate (PEM) that signed the server certificate. */
+    ca: string;
+    /** Client certificate and key (PEM) signed by the same CA, for mutual TLS. */
+    cert: string;
+    key: string;
+    caFile: string;
+    certFile: string;
+    keyFile: string;
+  };
+  acl: {
+    host: string;
+    port: number;
+    username: string;
+    password: string;
+    /** `redis://cachex:<percent-encoded password>@127.0.0.1:<port>` */
+    url: string;
+  };
+}
+
+/** The `provide`/`inject` key under which the global setup hands `TestServers` to tests. */
+export const testServersKey = 'cachexServers';
