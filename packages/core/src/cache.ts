@@ -1,40 +1,25 @@
 import { type CacheContext, createCacheContext } from './cache-context.js';
 import type { CacheOptions } from './cache-options.js';
+import { type HashMethods, hashSteps } from './commands/hash-methods.js';
 import {
-  expireAtStep,
-  expireStep,
-  persistStep,
-  pexpireAtStep,
-  pexpireStep,
-  pttlStep,
-  ttlStep,
-} from './commands/expiry.js';
-import { deleteManyStep, type Entries, getManyStep, setManyStep } from './commands/many.js';
-import type {
-  GetOptions,
-  ScanKeysOptions,
-  SetOptions,
-  TimeoutOptions,
-  VersionOptions,
-} from './commands/options.js';
+  type BlockingListMethods,
+  blockingListSteps,
+  type ListMethods,
+  listSteps,
+} from './commands/list-methods.js';
+import type { ScanKeysOptions, TimeoutOptions } from './commands/options.js';
 import { deletePattern, iterKeys, keys } from './commands/scan-keys.js';
-import {
-  deleteStep,
-  getStep,
-  hasStep,
-  incrStep,
-  incrVersionStep,
-  MISS,
-  setStep,
-  touchStep,
-} from './commands/strings.js';
+import { type SetMethods, setSteps } from './commands/set-methods.js';
+import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-methods.js';
+import { type StringMethods, stringSteps } from './commands/string-methods.js';
+import { MISS } from './commands/strings.js';
 import { ConfigError } from './errors.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
-import { type AnyStep, runStep } from './step.js';
 import { validateDefaultTimeout } from './timeout.js';
-import type { MaybePromise } from './types/codec.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
+import { type AnyBuilder, installCacheMethods } from './methods/install.js';
+import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 
 /** Default timeout in seconds (Django's). */
 export const DEFAULT_TIMEOUT = 300;
@@ -56,6 +41,7 @@ export type ValueOrFactory<T> = T | (() => T | Promise<T>);
  * const user = await cache.get<{ name: string }>('user:42');
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface lists the methods installed from the step tables below.
 export class Cache {
   /** Key making, encoding and defaults, shared with pipelines. */
   readonly context: CacheContext;
@@ -102,10 +88,6 @@ export class Cache {
     });
   }
 
-  async #run<T>(build: () => MaybePromise<AnyStep<T>>): Promise<T> {
-    return runStep(this.context.transport, await build());
-  }
-
   /** The key prefix in use. */
   get keyPrefix(): string {
     return this.context.prefix;
@@ -127,58 +109,21 @@ export class Cache {
   }
 
   /**
-   * The value of `key`, or `options.default` (else `undefined`) on a miss. A stored `null` is a
-   * hit and returns `null`.
-   */
-  get<T = unknown>(key: string, options: GetOptions<T> & { default: T }): Promise<T>;
-  get<T = unknown>(key: string, options?: GetOptions): Promise<T | undefined>;
-  get<T = unknown, D = undefined>(
-    key: string,
-    options?: GetOptions<D>,
-  ): Promise<T | D | undefined> {
-    return this.#run(() => getStep<T, D>(this.context, key, options));
-  }
-
-  /**
-   * Stores a value. Resolves `true` when written; with `nx`/`xx`, `false` when the condition
-   * failed (nothing changed). A timeout of 0 or less removes the key (with `nx`: `true` only
-   * when the key was missing, and nothing is written; with `xx`: `true` when a key was removed).
-   */
-  set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
-    return this.#run(() => setStep(this.context, key, value, options));
-  }
-
-  /** Stores a value only when the key does not exist. Resolves whether it was stored. */
-  add(key: string, value: unknown, options?: TimeoutOptions): Promise<boolean> {
-    return this.#run(() => setStep(this.context, key, value, { ...options, nx: true }));
-  }
-
-  /**
    * The cached value, or else the value (or the factory's result) stored with `add` and returned.
    * When another writer wins the race, its value is returned. Concurrent calls for the same key
    * in this process share one factory call. A factory result of `undefined` is not stored.
    */
-  async getOrSet<T>(
-    key: string,
-    valueOrFactory: ValueOrFactory<T>,
-    options?: TimeoutOptions,
-  ): Promise<T> {
-    const hit = await this.get<T | typeof MISS>(key, { version: options?.version, default: MISS });
+  async getOrSet<T>(key: string, valueOrFactory: ValueOrFactory<T>, options?: TimeoutOptions): Promise<T> {
+    const hit = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
     if (hit !== MISS) return hit as T;
     const flightKey = this.context.makeKey(key, options?.version);
     const running = this.#inflight.get(flightKey);
     if (running) return running as Promise<T>;
     const flight = (async () => {
-      const value =
-        typeof valueOrFactory === 'function'
-          ? await (valueOrFactory as () => T | Promise<T>)()
-          : valueOrFactory;
+      const value = typeof valueOrFactory === 'function' ? await (valueOrFactory as () => T | Promise<T>)() : valueOrFactory;
       if (value === undefined) return value;
       if (await this.add(key, value, options)) return value;
-      const winner = await this.get<T | typeof MISS>(key, {
-        version: options?.version,
-        default: MISS,
-      });
+      const winner = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
       return winner === MISS ? value : (winner as T);
     })();
     this.#inflight.set(flightKey, flight);
@@ -190,97 +135,17 @@ export class Cache {
   }
 
   /**
-   * Sets a new timeout on an existing key (`null` removes its expiry; 0 or less removes the key).
-   * Resolves whether the key existed.
+   * A pipeline: queue any cache method (except blocking list pops), then `exec()` sends them in
+   * one round trip and resolves their results in call order. A failed command leaves its typed
+   * error in its slot; the others keep their results.
+   *
+   * @example
+   * ```ts
+   * const [, value, n] = await cache.pipeline().set('a', 1).get('a').incr('hits').exec();
+   * ```
    */
-  touch(key: string, options?: TimeoutOptions): Promise<boolean> {
-    return this.#run(() => touchStep(this.context, key, options));
-  }
-
-  /** Removes a key. Resolves whether it existed. */
-  delete(key: string, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => deleteStep(this.context, key, options));
-  }
-
-  /** True when the key exists. */
-  has(key: string, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => hasStep(this.context, key, options));
-  }
-
-  /** The values of the keys that exist, in the order asked; misses are left out. */
-  getMany<T = unknown>(keys: Iterable<string>, options?: VersionOptions): Promise<Map<string, T>> {
-    return this.#run(() => getManyStep<T>(this.context, keys, options));
-  }
-
-  /** Stores several values with one timeout, in one round trip (atomically where possible). */
-  setMany(entries: Entries, options?: TimeoutOptions): Promise<void> {
-    return this.#run(() => setManyStep(this.context, entries, options));
-  }
-
-  /** Removes several keys; resolves how many existed. */
-  deleteMany(keys: Iterable<string>, options?: VersionOptions): Promise<number> {
-    return this.#run(() => deleteManyStep(this.context, keys, options));
-  }
-
-  /**
-   * Adds `delta` (default 1) to an integer value atomically (INCRBY) and resolves the new value.
-   * A missing key counts as 0. A non-integer value rejects with a `NotIntegerError`.
-   */
-  incr(key: string, delta = 1, options?: VersionOptions): Promise<number> {
-    return this.#run(() => incrStep(this.context, key, delta, options));
-  }
-
-  /** Subtracts `delta` (default 1); see {@link Cache.incr}. */
-  decr(key: string, delta = 1, options?: VersionOptions): Promise<number> {
-    return this.#run(() => incrStep(this.context, key, -delta, options));
-  }
-
-  /**
-   * Moves a value to version `version + delta` (RENAME: atomic, TTL kept) and resolves the new
-   * version. A missing key rejects with a `KeyNotFoundError`.
-   */
-  incrVersion(key: string, delta = 1, options?: VersionOptions): Promise<number> {
-    return this.#run(() => incrVersionStep(this.context, key, delta, options));
-  }
-
-  /** Moves a value to version `version - delta`; see {@link Cache.incrVersion}. */
-  decrVersion(key: string, delta = 1, options?: VersionOptions): Promise<number> {
-    return this.#run(() => incrVersionStep(this.context, key, -delta, options));
-  }
-
-  /** Seconds until the key expires: -1 without expiry, -2 when missing. */
-  ttl(key: string, options?: VersionOptions): Promise<number> {
-    return this.#run(() => ttlStep(this.context, key, options));
-  }
-
-  /** Milliseconds until the key expires: -1 without expiry, -2 when missing. */
-  pttl(key: string, options?: VersionOptions): Promise<number> {
-    return this.#run(() => pttlStep(this.context, key, options));
-  }
-
-  /** Sets a timeout in seconds (fractions kept; 0 or less removes the key). Resolves whether the key exists. */
-  expire(key: string, seconds: number, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => expireStep(this.context, key, seconds, options));
-  }
-
-  /** Sets a timeout in milliseconds. Resolves whether the key exists. */
-  pexpire(key: string, milliseconds: number, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => pexpireStep(this.context, key, milliseconds, options));
-  }
-
-  /** Expires the key at a Date or unix time in seconds; a past time removes it. */
-  expireAt(key: string, when: Date | number, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => expireAtStep(this.context, key, when, options));
-  }
-
-  /** Expires the key at a Date or unix time in milliseconds; a past time removes it. */
-  pexpireAt(key: string, when: Date | number, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => pexpireAtStep(this.context, key, when, options));
-  }
-
-  /** Removes the key's timeout. Resolves `true` when a timeout was removed. */
-  persist(key: string, options?: VersionOptions): Promise<boolean> {
-    return this.#run(() => persistStep(this.context, key, options));
+  pipeline(options?: PipelineOptions): Pipeline {
+    return createPipeline(this.context, options);
   }
 
   /**
@@ -330,6 +195,16 @@ export class Cache {
   close(): Promise<void> {
     return this.context.transport.close();
   }
+}
+
+/** Every step-based method of the Cache, installed from the step tables. */
+export interface CacheMethods extends StringMethods, HashMethods, SetMethods, SortedSetMethods, ListMethods, BlockingListMethods {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
+export interface Cache extends CacheMethods {}
+
+for (const table of [stringSteps, hashSteps, setSteps, sortedSetSteps, listSteps, blockingListSteps]) {
+  installCacheMethods(Cache.prototype, table as unknown as Record<string, AnyBuilder>);
 }
 
 /**

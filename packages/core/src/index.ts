@@ -53,3 +53,13 @@ export type {
   TransportCapabilities,
 } from './types/transport.js';
 export { DEFAULT_MAX_KEY_LENGTH, validateKey } from './validate-key.js';
+export { createPipeline, Pipeline } from './pipeline.js';
+export type { PipelineMethods, PipelineOptions, PipelineResult } from './pipeline.js';
+export type { CacheMethods } from './cache.js';
+export type { StringMethods } from './commands/string-methods.js';
+export type { HashMethods } from './commands/hash-methods.js';
+export type { SetMethods } from './commands/set-methods.js';
+export type { SortedSetMethods } from './commands/sorted-set-methods.js';
+export type { BlockingListMethods, ListMethods } from './commands/list-methods.js';
+export type { Pipelined, StepTable } from './methods/types.js';
+export { installCacheMethods, installPipelineMethods } from './methods/install.js';

@@ -52,6 +52,9 @@ export class StandaloneTransport implements Transport {
   readonly #primary: DriverClient;
   readonly #replicas: DriverClient[];
   readonly #readFrom: ReadFrom;
+  readonly #idleBlocking: DriverClient[] = [];
+  readonly #busyBlocking = new Set<DriverClient>();
+  readonly #onError: (error: unknown) => void;
   #next = 0;
   #closed = false;
 
@@ -63,11 +66,12 @@ export class StandaloneTransport implements Transport {
     this.driver = parsed.driver;
     this.#readFrom = options.readFrom ?? 'preferReplica';
     const Driver = loadDriver(parsed.driver);
+    this.#onError = (error) => options.onError?.(error as Error);
     const connect = (endpoint: Endpoint): DriverClient => {
       const client = new Driver(buildClientOptions(endpoint, parsed.driver, options));
       // Background errors (reconnect attempts) would otherwise be printed by the driver; callers
       // see failures on their commands, and can observe these through onError.
-      client.on('error', (error) => options.onError?.(error as Error));
+      client.on('error', this.#onError);
       return client;
     };
     this.#primary = connect(parsed.primary);
@@ -92,8 +96,30 @@ export class StandaloneTransport implements Transport {
 
   command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {
     if (this.#closed) return Promise.reject(new ClosedError());
+    if (options?.blocking === true) return this.#blockingCommand(name, args);
     const client = options?.read === true ? this.#readClient() : this.#primary;
     return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, translate);
+  }
+
+  /**
+   * Runs a blocking command on a connection of its own: idle ones are reused, and one more is
+   * opened for each blocking call already waiting, so concurrent pops never queue behind each
+   * other nor behind ordinary commands.
+   */
+  async #blockingCommand(name: string, args: readonly RedisArg[]): Promise<Reply> {
+    let client = this.#idleBlocking.pop();
+    if (!client) {
+      client = this.#primary.duplicate({ commandTimeout: undefined, lazyConnect: true });
+      client.on('error', this.#onError);
+    }
+    this.#busyBlocking.add(client);
+    try {
+      return (await client.callBuffer(name, ...args).then(undefined, translate)) as Reply;
+    } finally {
+      this.#busyBlocking.delete(client);
+      if (this.#closed) await closeClient(client);
+      else this.#idleBlocking.push(client);
+    }
   }
 
   async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
@@ -152,7 +178,11 @@ export class StandaloneTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([this.#primary, ...this.#replicas].map(closeClient));
+    const blocking = [...this.#idleBlocking.splice(0), ...this.#busyBlocking];
+    // Busy blocking connections are cut at once: their callers get a ConnectionError.
+    for (const client of this.#busyBlocking) client.disconnect();
+    this.#busyBlocking.clear();
+    await Promise.all([this.#primary, ...this.#replicas, ...blocking].map(closeClient));
   }
 }
 

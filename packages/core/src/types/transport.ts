@@ -16,6 +16,12 @@ export interface RouteOptions {
    * its read-routing option. Writes always go to the primary.
    */
   read?: boolean;
+  /**
+   * The command may block on the server (BLPOP, BRPOP, BLMOVE): the transport runs it on a
+   * connection of its own, without a command timeout, so that waiting never stalls other
+   * commands. Blocking commands are never batched.
+   */
+  blocking?: boolean;
 }
 
 /** One command of a batch. */

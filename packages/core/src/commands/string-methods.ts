@@ -1,0 +1,89 @@
+import type { StepTable } from '../methods/types.js';
+import { expireAtStep, expireStep, persistStep, pexpireAtStep, pexpireStep, pttlStep, ttlStep } from './expiry.js';
+import { deleteManyStep, type Entries, getManyStep, setManyStep } from './many.js';
+import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
+import { deleteStep, getStep, hasStep, incrStep, incrVersionStep, setStep, touchStep } from './strings.js';
+
+/** Key/value methods of the Cache (also queued by pipelines). */
+export interface StringMethods {
+  /**
+   * The value of `key`, or `options.default` (else `undefined`) on a miss. A stored `null` is a
+   * hit and returns `null`.
+   */
+  get<T = unknown, D = undefined>(key: string, options?: GetOptions<D>): Promise<T | D>;
+  /**
+   * Stores a value. Resolves `true` when written; with `nx`/`xx`, `false` when the condition
+   * failed (nothing changed). A timeout of 0 or less removes the key (with `nx`: `true` only
+   * when the key was missing, and nothing is written; with `xx`: `true` when a key was removed).
+   */
+  set(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /** Stores a value only when the key does not exist. Resolves whether it was stored. */
+  add(key: string, value: unknown, options?: TimeoutOptions): Promise<boolean>;
+  /**
+   * Sets a new timeout on an existing key (`null` removes its expiry; 0 or less removes the
+   * key). Resolves whether the key existed.
+   */
+  touch(key: string, options?: TimeoutOptions): Promise<boolean>;
+  /** Removes a key. Resolves whether it existed. */
+  delete(key: string, options?: VersionOptions): Promise<boolean>;
+  /** True when the key exists. */
+  has(key: string, options?: VersionOptions): Promise<boolean>;
+  /** The values of the keys that exist, in the order asked; misses are left out. */
+  getMany<T = unknown>(keys: Iterable<string>, options?: VersionOptions): Promise<Map<string, T>>;
+  /** Stores several values with one timeout, in one round trip (atomically where possible). */
+  setMany(entries: Entries, options?: TimeoutOptions): Promise<void>;
+  /** Removes several keys; resolves how many existed. */
+  deleteMany(keys: Iterable<string>, options?: VersionOptions): Promise<number>;
+  /**
+   * Adds `delta` (default 1) to an integer value atomically (INCRBY) and resolves the new
+   * value. A missing key counts as 0. A non-integer value rejects with a `NotIntegerError`.
+   */
+  incr(key: string, delta?: number, options?: VersionOptions): Promise<number>;
+  /** Subtracts `delta` (default 1); see `incr`. */
+  decr(key: string, delta?: number, options?: VersionOptions): Promise<number>;
+  /**
+   * Moves a value to version `version + delta` (RENAME: atomic, TTL kept) and resolves the new
+   * version. A missing key rejects with a `KeyNotFoundError`.
+   */
+  incrVersion(key: string, delta?: number, options?: VersionOptions): Promise<number>;
+  /** Moves a value to version `version - delta`; see `incrVersion`. */
+  decrVersion(key: string, delta?: number, options?: VersionOptions): Promise<number>;
+  /** Seconds until the key expires: -1 without expiry, -2 when missing. */
+  ttl(key: string, options?: VersionOptions): Promise<number>;
+  /** Milliseconds until the key expires: -1 without expiry, -2 when missing. */
+  pttl(key: string, options?: VersionOptions): Promise<number>;
+  /** Sets a timeout in seconds (fractions kept; 0 or less removes the key). Resolves whether the key exists. */
+  expire(key: string, seconds: number, options?: VersionOptions): Promise<boolean>;
+  /** Sets a timeout in milliseconds. Resolves whether the key exists. */
+  pexpire(key: string, milliseconds: number, options?: VersionOptions): Promise<boolean>;
+  /** Expires the key at a Date or unix time in seconds; a past time removes it. */
+  expireAt(key: string, when: Date | number, options?: VersionOptions): Promise<boolean>;
+  /** Expires the key at a Date or unix time in milliseconds; a past time removes it. */
+  pexpireAt(key: string, when: Date | number, options?: VersionOptions): Promise<boolean>;
+  /** Removes the key's timeout. Resolves `true` when a timeout was removed. */
+  persist(key: string, options?: VersionOptions): Promise<boolean>;
+}
+
+/** The builders behind {@link StringMethods}. */
+export const stringSteps: StepTable<StringMethods> = {
+  get: (ctx, key, options) => getStep(ctx, key, options),
+  set: setStep,
+  add: (ctx, key, value, options) => setStep(ctx, key, value, { ...options, nx: true }),
+  touch: touchStep,
+  delete: deleteStep,
+  has: hasStep,
+  getMany: getManyStep,
+  setMany: setManyStep,
+  deleteMany: deleteManyStep,
+  incr: (ctx, key, delta = 1, options) => incrStep(ctx, key, delta, options),
+  decr: (ctx, key, delta = 1, options) => incrStep(ctx, key, -delta, options),
+  incrVersion: (ctx, key, delta = 1, options) => incrVersionStep(ctx, key, delta, options),
+  decrVersion: (ctx, key, delta = 1, options) => incrVersionStep(ctx, key, -delta, options),
+  ttl: ttlStep,
+  pttl: pttlStep,
+  expire: expireStep,
+  pexpire: pexpireStep,
+  expireAt: expireAtStep,
+  pexpireAt: pexpireAtStep,
+  persist: persistStep,
+};

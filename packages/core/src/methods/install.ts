@@ -1,0 +1,44 @@
+import type { CacheContext } from '../cache-context.js';
+import { type AnyStep, runStep } from '../step.js';
+import type { MaybePromise } from '../types/codec.js';
+
+/** A loosely typed step builder, as stored in a {@link StepTable} at run time. */
+// biome-ignore lint/suspicious/noExplicitAny: builders take the method's own arguments.
+export type AnyBuilder = (ctx: CacheContext, ...args: any[]) => MaybePromise<AnyStep<unknown>>;
+
+/** Something that owns a cache context (the Cache and its pipelines). */
+export interface HasContext {
+  readonly context: CacheContext;
+}
+
+/** Queues a built step on a pipeline. */
+export const ENQUEUE: unique symbol = Symbol('cachex.pipeline.enqueue');
+
+/** Something that queues steps (a pipeline). */
+export interface Enqueues extends HasContext {
+  [ENQUEUE](step: MaybePromise<AnyStep<unknown>>): void;
+}
+
+function define(target: object, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** Adds one method per builder to a Cache prototype: build the step, run it, resolve the result. */
+export function installCacheMethods(prototype: object, table: Record<string, AnyBuilder>): void {
+  for (const [name, build] of Object.entries(table)) {
+    // async: argument errors thrown while building become rejections, like server errors.
+    define(prototype, name, async function run(this: HasContext, ...args: unknown[]) {
+      return runStep(this.context.transport, await build(this.context, ...args));
+    });
+  }
+}
+
+/** Adds one method per builder to a Pipeline prototype: build the step, queue it, chain. */
+export function installPipelineMethods(prototype: object, table: Record<string, AnyBuilder>): void {
+  for (const [name, build] of Object.entries(table)) {
+    define(prototype, name, function queue(this: Enqueues, ...args: unknown[]) {
+      this[ENQUEUE](build(this.context, ...args));
+      return this;
+    });
+  }
+}

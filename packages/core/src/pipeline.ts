@@ -1,0 +1,144 @@
+import type { CacheContext } from './cache-context.js';
+import { type HashMethods, hashSteps } from './commands/hash-methods.js';
+import { type ListMethods, listSteps } from './commands/list-methods.js';
+import { type SetMethods, setSteps } from './commands/set-methods.js';
+import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-methods.js';
+import { type StringMethods, stringSteps } from './commands/string-methods.js';
+import { type CachexError, InvalidArgumentError, isCachexError } from './errors.js';
+import { type AnyBuilder, ENQUEUE, installPipelineMethods } from './methods/install.js';
+import type { Pipelined } from './methods/types.js';
+import type { AnyStep, Step } from './step.js';
+import { toCachexError } from './translate-error.js';
+import type { MaybePromise } from './types/codec.js';
+import type { BatchResult, Command, Reply } from './types/transport.js';
+
+/** Options of `cache.pipeline()`. */
+export interface PipelineOptions {
+  /**
+   * Run the queued commands as one MULTI/EXEC block (all or nothing on the server). Default
+   * false: a plain pipeline, one round trip, each command on its own.
+   */
+  transaction?: boolean;
+  /** The key version for every queued call (a call's own `version` still wins). */
+  version?: number;
+}
+
+/** The result of one queued call: its value, or the `CachexError` it failed with. */
+export type PipelineResult = unknown;
+
+/** A context whose default version is the pipeline's. */
+function withVersion(ctx: CacheContext, version: number | undefined): CacheContext {
+  if (version === undefined || version === ctx.version) return ctx;
+  if (!Number.isSafeInteger(version)) throw new InvalidArgumentError('pipeline: version must be an integer');
+  return {
+    ...ctx,
+    version,
+    makeKey: (key, v = version) => ctx.makeKey(key, v),
+    makePattern: (pattern, v = version) => ctx.makePattern(pattern, v),
+  };
+}
+
+function asError(error: unknown): CachexError {
+  return isCachexError(error) ? error : toCachexError(error);
+}
+
+async function settle(step: AnyStep<unknown>, results: BatchResult[]): Promise<unknown> {
+  if (step.commands.length === 0) return (step as { value: unknown }).value;
+  const replies: Reply[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    if (!result.ok) {
+      const key = (step as Step<unknown>).key;
+      if (key !== undefined && result.error.context.key === undefined) result.error.context.key = key;
+      return result.error;
+    }
+    replies[i] = result.value;
+  }
+  try {
+    return await (step as Step<unknown>).reduce(replies);
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+/**
+ * Queues cache calls and sends them in one round trip. Every Cache method is here (except the
+ * blocking list pops), with the same arguments; each returns the pipeline, so calls chain.
+ * `exec()` resolves the results in call order. The pipeline is empty again after `exec()`,
+ * whether it succeeded or not, and can be reused.
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface lists the queued methods installed below.
+export class Pipeline {
+  /** Key making and encoding, with the pipeline's version. */
+  readonly context: CacheContext;
+  readonly #transaction: boolean;
+  #queue: MaybePromise<AnyStep<unknown>>[] = [];
+
+  constructor(context: CacheContext, options: PipelineOptions = {}) {
+    this.context = withVersion(context, options.version);
+    this.#transaction = options.transaction === true;
+  }
+
+  /** How many calls are queued. */
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  [ENQUEUE](step: MaybePromise<AnyStep<unknown>>): void {
+    // A step still encoding must not become an unhandled rejection before exec() awaits it.
+    if (step instanceof Promise) step.catch(() => undefined);
+    this.#queue.push(step);
+  }
+
+  /** Drops every queued call. */
+  discard(): void {
+    this.#queue = [];
+  }
+
+  /**
+   * Sends the queued calls and resolves their results in call order. A call the server
+   * rejected (or whose value could not be encoded or decoded) has its `CachexError` in its
+   * slot. Rejects only when nothing could be sent at all (e.g. the connection is down).
+   */
+  async exec(): Promise<PipelineResult[]> {
+    const queued = this.#queue;
+    this.#queue = [];
+    if (queued.length === 0) return [];
+    const built = await Promise.allSettled(queued);
+    const steps: (AnyStep<unknown> | CachexError)[] = built.map((b) => (b.status === 'fulfilled' ? b.value : asError(b.reason)));
+    const commands: Command[] = [];
+    for (const step of steps) if (!isCachexError(step)) commands.push(...step.commands);
+    const results = commands.length > 0 ? await this.context.transport.batch(commands, { transaction: this.#transaction }) : [];
+    if (commands.length > 0 && results.every((r) => !r.ok) && !this.#transaction) {
+      const first = results[0];
+      // Every command failing the same way means the batch never reached the server.
+      if (first && !first.ok && (first.error.code === 'E_CONNECTION' || first.error.code === 'E_TIMEOUT' || first.error.code === 'E_CLOSED')) {
+        throw first.error;
+      }
+    }
+    let offset = 0;
+    return Promise.all(
+      steps.map((step) => {
+        if (isCachexError(step)) return step;
+        const slice = results.slice(offset, offset + step.commands.length);
+        offset += step.commands.length;
+        return settle(step, slice);
+      }),
+    );
+  }
+}
+
+/** The queued forms of every pipeline method. */
+export interface PipelineMethods extends Pipelined<StringMethods & HashMethods & SetMethods & SortedSetMethods & ListMethods, Pipeline> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
+export interface Pipeline extends PipelineMethods {}
+
+for (const table of [stringSteps, hashSteps, setSteps, sortedSetSteps, listSteps]) {
+  installPipelineMethods(Pipeline.prototype, table as unknown as Record<string, AnyBuilder>);
+}
+
+/** Creates a pipeline on a cache context (see `cache.pipeline()`). */
+export function createPipeline(context: CacheContext, options?: PipelineOptions): Pipeline {
+  return new Pipeline(context, options);
+}
