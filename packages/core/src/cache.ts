@@ -15,11 +15,11 @@ import { type StringMethods, stringSteps } from './commands/string-methods.js';
 import { MISS } from './commands/strings.js';
 import { ConfigError } from './errors.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
+import { type AnyBuilder, installCacheMethods } from './methods/install.js';
+import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 import { validateDefaultTimeout } from './timeout.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
-import { type AnyBuilder, installCacheMethods } from './methods/install.js';
-import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 
 /** Default timeout in seconds (Django's). */
 export const DEFAULT_TIMEOUT = 300;
@@ -113,17 +113,27 @@ export class Cache {
    * When another writer wins the race, its value is returned. Concurrent calls for the same key
    * in this process share one factory call. A factory result of `undefined` is not stored.
    */
-  async getOrSet<T>(key: string, valueOrFactory: ValueOrFactory<T>, options?: TimeoutOptions): Promise<T> {
+  async getOrSet<T>(
+    key: string,
+    valueOrFactory: ValueOrFactory<T>,
+    options?: TimeoutOptions,
+  ): Promise<T> {
     const hit = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
     if (hit !== MISS) return hit as T;
     const flightKey = this.context.makeKey(key, options?.version);
     const running = this.#inflight.get(flightKey);
     if (running) return running as Promise<T>;
     const flight = (async () => {
-      const value = typeof valueOrFactory === 'function' ? await (valueOrFactory as () => T | Promise<T>)() : valueOrFactory;
+      const value =
+        typeof valueOrFactory === 'function'
+          ? await (valueOrFactory as () => T | Promise<T>)()
+          : valueOrFactory;
       if (value === undefined) return value;
       if (await this.add(key, value, options)) return value;
-      const winner = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
+      const winner = await this.get<T, typeof MISS>(key, {
+        version: options?.version,
+        default: MISS,
+      });
       return winner === MISS ? value : (winner as T);
     })();
     this.#inflight.set(flightKey, flight);
@@ -198,12 +208,25 @@ export class Cache {
 }
 
 /** Every step-based method of the Cache, installed from the step tables. */
-export interface CacheMethods extends StringMethods, HashMethods, SetMethods, SortedSetMethods, ListMethods, BlockingListMethods {}
+export interface CacheMethods
+  extends StringMethods,
+    HashMethods,
+    SetMethods,
+    SortedSetMethods,
+    ListMethods,
+    BlockingListMethods {}
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
 export interface Cache extends CacheMethods {}
 
-for (const table of [stringSteps, hashSteps, setSteps, sortedSetSteps, listSteps, blockingListSteps]) {
+for (const table of [
+  stringSteps,
+  hashSteps,
+  setSteps,
+  sortedSetSteps,
+  listSteps,
+  blockingListSteps,
+]) {
   installCacheMethods(Cache.prototype, table as unknown as Record<string, AnyBuilder>);
 }
 

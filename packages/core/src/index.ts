@@ -1,8 +1,10 @@
-export type { ValueOrFactory } from './cache.js';
+export type { CacheMethods, ValueOrFactory } from './cache.js';
 export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
 export type { CacheContext, CacheContextOptions } from './cache-context.js';
 export { createCacheContext } from './cache-context.js';
 export type { CacheOptions } from './cache-options.js';
+export type { HashMethods } from './commands/hash-methods.js';
+export type { BlockingListMethods, ListMethods } from './commands/list-methods.js';
 export type { Entries } from './commands/many.js';
 export type {
   GetOptions,
@@ -11,6 +13,9 @@ export type {
   TimeoutOptions,
   VersionOptions,
 } from './commands/options.js';
+export type { SetMethods } from './commands/set-methods.js';
+export type { SortedSetMethods } from './commands/sorted-set-methods.js';
+export type { StringMethods } from './commands/string-methods.js';
 export type { CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
 export {
   CachexError,
@@ -34,6 +39,10 @@ export {
 } from './errors.js';
 export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
+export { installCacheMethods, installPipelineMethods } from './methods/install.js';
+export type { Pipelined, StepTable } from './methods/types.js';
+export type { PipelineMethods, PipelineOptions, PipelineResult } from './pipeline.js';
+export { createPipeline, Pipeline } from './pipeline.js';
 export type { AnyStep, ConstantStep, Step } from './step.js';
 export { constant, runStep, step } from './step.js';
 export type { Expiry, Timeout } from './timeout.js';
@@ -53,13 +62,3 @@ export type {
   TransportCapabilities,
 } from './types/transport.js';
 export { DEFAULT_MAX_KEY_LENGTH, validateKey } from './validate-key.js';
-export { createPipeline, Pipeline } from './pipeline.js';
-export type { PipelineMethods, PipelineOptions, PipelineResult } from './pipeline.js';
-export type { CacheMethods } from './cache.js';
-export type { StringMethods } from './commands/string-methods.js';
-export type { HashMethods } from './commands/hash-methods.js';
-export type { SetMethods } from './commands/set-methods.js';
-export type { SortedSetMethods } from './commands/sorted-set-methods.js';
-export type { BlockingListMethods, ListMethods } from './commands/list-methods.js';
-export type { Pipelined, StepTable } from './methods/types.js';
-export { installCacheMethods, installPipelineMethods } from './methods/install.js';

@@ -29,7 +29,8 @@ export type PipelineResult = unknown;
 /** A context whose default version is the pipeline's. */
 function withVersion(ctx: CacheContext, version: number | undefined): CacheContext {
   if (version === undefined || version === ctx.version) return ctx;
-  if (!Number.isSafeInteger(version)) throw new InvalidArgumentError('pipeline: version must be an integer');
+  if (!Number.isSafeInteger(version))
+    throw new InvalidArgumentError('pipeline: version must be an integer');
   return {
     ...ctx,
     version,
@@ -49,7 +50,8 @@ async function settle(step: AnyStep<unknown>, results: BatchResult[]): Promise<u
     const result = results[i]!;
     if (!result.ok) {
       const key = (step as Step<unknown>).key;
-      if (key !== undefined && result.error.context.key === undefined) result.error.context.key = key;
+      if (key !== undefined && result.error.context.key === undefined)
+        result.error.context.key = key;
       return result.error;
     }
     replies[i] = result.value;
@@ -105,14 +107,25 @@ export class Pipeline {
     this.#queue = [];
     if (queued.length === 0) return [];
     const built = await Promise.allSettled(queued);
-    const steps: (AnyStep<unknown> | CachexError)[] = built.map((b) => (b.status === 'fulfilled' ? b.value : asError(b.reason)));
+    const steps: (AnyStep<unknown> | CachexError)[] = built.map((b) =>
+      b.status === 'fulfilled' ? b.value : asError(b.reason),
+    );
     const commands: Command[] = [];
     for (const step of steps) if (!isCachexError(step)) commands.push(...step.commands);
-    const results = commands.length > 0 ? await this.context.transport.batch(commands, { transaction: this.#transaction }) : [];
+    const results =
+      commands.length > 0
+        ? await this.context.transport.batch(commands, { transaction: this.#transaction })
+        : [];
     if (commands.length > 0 && results.every((r) => !r.ok) && !this.#transaction) {
       const first = results[0];
       // Every command failing the same way means the batch never reached the server.
-      if (first && !first.ok && (first.error.code === 'E_CONNECTION' || first.error.code === 'E_TIMEOUT' || first.error.code === 'E_CLOSED')) {
+      if (
+        first &&
+        !first.ok &&
+        (first.error.code === 'E_CONNECTION' ||
+          first.error.code === 'E_TIMEOUT' ||
+          first.error.code === 'E_CLOSED')
+      ) {
         throw first.error;
       }
     }
@@ -129,7 +142,11 @@ export class Pipeline {
 }
 
 /** The queued forms of every pipeline method. */
-export interface PipelineMethods extends Pipelined<StringMethods & HashMethods & SetMethods & SortedSetMethods & ListMethods, Pipeline> {}
+export interface PipelineMethods
+  extends Pipelined<
+    StringMethods & HashMethods & SetMethods & SortedSetMethods & ListMethods,
+    Pipeline
+  > {}
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
 export interface Pipeline extends PipelineMethods {}

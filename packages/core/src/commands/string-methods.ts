@@ -1,8 +1,24 @@
 import type { StepTable } from '../methods/types.js';
-import { expireAtStep, expireStep, persistStep, pexpireAtStep, pexpireStep, pttlStep, ttlStep } from './expiry.js';
+import {
+  expireAtStep,
+  expireStep,
+  persistStep,
+  pexpireAtStep,
+  pexpireStep,
+  pttlStep,
+  ttlStep,
+} from './expiry.js';
 import { deleteManyStep, type Entries, getManyStep, setManyStep } from './many.js';
 import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
-import { deleteStep, getStep, hasStep, incrStep, incrVersionStep, setStep, touchStep } from './strings.js';
+import {
+  deleteStep,
+  getStep,
+  hasStep,
+  incrStep,
+  incrVersionStep,
+  setStep,
+  touchStep,
+} from './strings.js';
 
 /** Key/value methods of the Cache (also queued by pipelines). */
 export interface StringMethods {

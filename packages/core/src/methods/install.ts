@@ -20,7 +20,12 @@ export interface Enqueues extends HasContext {
 }
 
 function define(target: object, name: string, value: unknown): void {
-  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(target, name, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 /** Adds one method per builder to a Cache prototype: build the step, run it, resolve the result. */

@@ -2,8 +2,13 @@ import type { Cache, Reply } from '@cachex/core';
 import { afterEach, describe } from 'vitest';
 import { codecGroup } from './groups/codecs.js';
 import { errorGroup } from './groups/errors.js';
+import { hashGroup } from './groups/hashes.js';
 import { keyGroup } from './groups/keys.js';
+import { listGroup } from './groups/lists.js';
 import { manyGroup } from './groups/many.js';
+import { pipelineGroup } from './groups/pipelines.js';
+import { setGroup } from './groups/sets.js';
+import { sortedSetGroup } from './groups/sorted-sets.js';
 import { stringGroup } from './groups/strings.js';
 import { timeoutGroup } from './groups/timeouts.js';
 import { versionGroup } from './groups/versions.js';
@@ -55,5 +60,10 @@ export function describeCacheConformance(options: ConformanceOptions): void {
     keyGroup(h);
     codecGroup(h);
     errorGroup(h);
+    hashGroup(h);
+    setGroup(h);
+    sortedSetGroup(h);
+    listGroup(h);
+    pipelineGroup(h);
   });
 }
