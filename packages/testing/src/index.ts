@@ -4,7 +4,12 @@ export type {
   ConformanceOptions,
   Harness,
 } from './conformance/index.js';
-export { describeCacheConformance, randomPrefix, until } from './conformance/index.js';
+export {
+  describeCacheConformance,
+  randomPrefix,
+  until,
+  withReplicaSync,
+} from './conformance/index.js';
 export type { AdminEndpoint, AdminTlsOptions } from './servers/admin-client.js';
 export { infoField, isReplyError, runAdminCommand } from './servers/admin-client.js';
 export { findFreePort } from './servers/free-port.js';

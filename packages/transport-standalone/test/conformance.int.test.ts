@@ -1,6 +1,6 @@
 import { createCodec } from '@cachex/codecs';
 import { createCache } from '@cachex/core';
-import { describeCacheConformance, getTestServers } from '@cachex/testing';
+import { describeCacheConformance, getTestServers, withReplicaSync } from '@cachex/testing';
 import { createStandaloneTransport } from '../src/index.js';
 
 // Each driver gets its own database for the tests that wipe one (flushDb); every other test
@@ -27,3 +27,24 @@ for (const { driver, isolatedDb } of drivers) {
     },
   });
 }
+
+// Reads go to the replica; after each write the test transport waits for the replica to
+// acknowledge it (WAIT), so assertions read replicated data without sleeping.
+describeCacheConformance({
+  name: 'primary+replica × ioredis (reads from the replica)',
+  capabilities: { replicaReads: true },
+  createCache: ({ isolatedDatabase, codec, ...options }) => {
+    const { primary, replica } = getTestServers().replicaSet;
+    const transport = createStandaloneTransport({
+      location: [primary.url, replica.url],
+      driver: 'ioredis',
+      readFrom: 'replica',
+      db: isolatedDatabase ? 13 : 0,
+    });
+    return createCache({
+      transport: withReplicaSync(transport),
+      codec: codec ?? createCodec(),
+      ...options,
+    });
+  },
+});

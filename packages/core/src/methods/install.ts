@@ -42,7 +42,15 @@ export function installCacheMethods(prototype: object, table: Record<string, Any
 export function installPipelineMethods(prototype: object, table: Record<string, AnyBuilder>): void {
   for (const [name, build] of Object.entries(table)) {
     define(prototype, name, function queue(this: Enqueues, ...args: unknown[]) {
-      this[ENQUEUE](build(this.context, ...args));
+      let built: MaybePromise<AnyStep<unknown>>;
+      try {
+        built = build(this.context, ...args);
+      } catch (error) {
+        // Bad arguments or values fill the call's slot at exec(), like server errors do, so
+        // a chain of calls never breaks half-way.
+        built = Promise.reject(error);
+      }
+      this[ENQUEUE](built);
       return this;
     });
   }

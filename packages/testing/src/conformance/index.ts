@@ -6,3 +6,4 @@ export type {
   Harness,
 } from './harness.js';
 export { randomPrefix, until } from './harness.js';
+export { withReplicaSync } from './replica-sync.js';
