@@ -18,8 +18,11 @@ export interface CacheContext {
   makeKey(key: string, version?: number): string;
   /** The user key of a stored key. */
   reverseKey(storedKey: string): string;
-  /** A MATCH pattern for user pattern `pattern`: the prefix is glob-escaped, the pattern not. */
-  makePattern(pattern: string, version?: number): string;
+  /**
+   * A MATCH pattern for user pattern `pattern`: the prefix is glob-escaped, the pattern not.
+   * Version `'*'` matches every version (the key function then receives `'*'` as version).
+   */
+  makePattern(pattern: string, version?: number | '*'): string;
   /** Encodes a value; errors carry the key. */
   encode(value: unknown, key: string): MaybePromise<EncodedValue>;
   /** Decodes a stored value; errors carry the key. */
@@ -92,7 +95,7 @@ export function createCacheContext(options: CacheContextOptions): CacheContext {
       return reverseKeyFunction(storedKey, prefix);
     },
     makePattern(pattern, v = version) {
-      return keyFunction(pattern, escapedPrefix, v);
+      return keyFunction(pattern, escapedPrefix, v as number);
     },
     encode(value, key) {
       try {

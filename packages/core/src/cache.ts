@@ -191,6 +191,14 @@ export class Cache {
     return deletePattern(this.context, '*', options);
   }
 
+  /**
+   * Removes this cache's keys of every version (`${prefix}:*:*`), leaving other prefixes alone.
+   * Resolves how many keys were removed.
+   */
+  clearAllVersions(options?: Omit<ScanKeysOptions, 'version'>): Promise<number> {
+    return deletePattern(this.context, '*', { ...options, version: '*' });
+  }
+
   /** Wipes the whole logical database (FLUSHDB on every primary), whatever the prefix. */
   async flushDb(): Promise<void> {
     await this.context.transport.broadcast('FLUSHDB', []);

@@ -13,6 +13,7 @@ export type {
   TimeoutOptions,
   VersionOptions,
 } from './commands/options.js';
+export type { KeyType, RenameOptions } from './commands/rename.js';
 export type { SetMethods } from './commands/set-methods.js';
 export type { SortedSetMethods } from './commands/sorted-set-methods.js';
 export type { StringMethods } from './commands/string-methods.js';

@@ -35,7 +35,7 @@ function withVersion(ctx: CacheContext, version: number | undefined): CacheConte
     ...ctx,
     version,
     makeKey: (key, v = version) => ctx.makeKey(key, v),
-    makePattern: (pattern, v = version) => ctx.makePattern(pattern, v),
+    makePattern: (pattern, v: number | '*' = version) => ctx.makePattern(pattern, v),
   };
 }
 

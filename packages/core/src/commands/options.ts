@@ -29,7 +29,9 @@ export interface SetOptions extends TimeoutOptions {
 }
 
 /** Options of key iteration (`keys`, `iterKeys`, `deletePattern`). */
-export interface ScanKeysOptions extends VersionOptions {
+export interface ScanKeysOptions {
+  /** The key version to match (default: the cache's); `'*'` matches every version. */
+  version?: number | '*';
   /** SCAN COUNT hint, and the batch size of deletes. Default 500. */
   count?: number;
 }

@@ -10,8 +10,10 @@ import {
 } from './expiry.js';
 import { deleteManyStep, type Entries, getManyStep, setManyStep } from './many.js';
 import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
+import { type KeyType, type RenameOptions, renamenxStep, renameStep, typeStep } from './rename.js';
 import {
   deleteStep,
+  getSetStep,
   getStep,
   hasStep,
   incrStep,
@@ -33,6 +35,15 @@ export interface StringMethods {
    * when the key was missing, and nothing is written; with `xx`: `true` when a key was removed).
    */
   set(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /**
+   * Stores a value and resolves the one it replaced (`undefined` when there was none), in one
+   * atomic command (SET … GET). A timeout <= 0 returns the old value and removes the key.
+   */
+  getSet<T = unknown>(
+    key: string,
+    value: unknown,
+    options?: TimeoutOptions,
+  ): Promise<T | undefined>;
   /** Stores a value only when the key does not exist. Resolves whether it was stored. */
   add(key: string, value: unknown, options?: TimeoutOptions): Promise<boolean>;
   /**
@@ -78,6 +89,15 @@ export interface StringMethods {
   pexpireAt(key: string, when: Date | number, options?: VersionOptions): Promise<boolean>;
   /** Removes the key's timeout. Resolves `true` when a timeout was removed. */
   persist(key: string, options?: VersionOptions): Promise<boolean>;
+  /**
+   * Renames `src` to `dst` (overwriting it), moving the value and its TTL atomically. A
+   * missing `src` rejects with a `KeyNotFoundError`. On a cluster both keys must share a slot.
+   */
+  rename(src: string, dst: string, options?: RenameOptions): Promise<boolean>;
+  /** Like `rename`, but resolves `false` and moves nothing when `dst` exists. */
+  renamenx(src: string, dst: string, options?: RenameOptions): Promise<boolean>;
+  /** The key's data type (`'string'`, `'hash'`, `'list'`, `'set'`, `'zset'`, `'stream'`), or `undefined` when missing. */
+  type(key: string, options?: VersionOptions): Promise<KeyType | undefined>;
 }
 
 /** The builders behind {@link StringMethods}. */
@@ -102,4 +122,8 @@ export const stringSteps: StepTable<StringMethods> = {
   expireAt: expireAtStep,
   pexpireAt: pexpireAtStep,
   persist: persistStep,
+  getSet: getSetStep,
+  rename: renameStep,
+  renamenx: renamenxStep,
+  type: typeStep,
 };

@@ -3,6 +3,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
+import type { Reply } from '../types/transport.js';
+import { thenMaybe } from './encoding.js';
 import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
 import { isOk, toBool, toInt, toPositive } from './reply.js';
 
@@ -53,6 +55,39 @@ export function setStep(
     if (nx) args.push('NX');
     else if (xx) args.push('XX');
     return step({ name: 'SET', args }, isOk, key);
+  });
+}
+
+/**
+ * SET … GET: stores the value and resolves the previous one (`undefined` when there was none).
+ * A timeout <= 0 reads and removes the key in one MULTI block.
+ */
+export function getSetStep<T>(
+  ctx: CacheContext,
+  key: string,
+  value: unknown,
+  options?: TimeoutOptions,
+): MaybePromise<AnyStep<T | undefined>> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
+  const previous = (reply: Reply) =>
+    reply === null ? undefined : (ctx.decode(reply as Buffer, key) as MaybePromise<T>);
+  return thenMaybe(ctx.encode(value, key), (encoded): AnyStep<T | undefined> => {
+    if (expiry.kind === 'delete') {
+      return {
+        commands: [
+          { name: 'GET', args: [storedKey] },
+          { name: 'DEL', args: [storedKey] },
+        ],
+        transaction: true,
+        key,
+        reduce: (replies) => previous(replies[0] ?? null),
+      };
+    }
+    const args: (string | Buffer | number)[] = [storedKey, encoded];
+    if (expiry.kind === 'expire') args.push(expiry.unit, expiry.amount);
+    args.push('GET');
+    return step({ name: 'SET', args }, previous, key);
   });
 }
 

@@ -46,6 +46,41 @@ export function keyGroup(h: Harness): void {
       expect(await other.get('a')).toBe('other');
     });
 
+    it('clearAllVersions removes every version of this prefix only', async () => {
+      const cache = await h.cache();
+      await cache.set('a', 1);
+      await cache.set('a', 2, { version: 2 });
+      await cache.set('b', 3, { version: 7 });
+      const other = await h.cache();
+      await other.set('a', 'other');
+      expect(await cache.clearAllVersions()).toBe(3);
+      expect(
+        await h.raw(
+          cache,
+          'EXISTS',
+          cache.makeKey('a'),
+          cache.makeKey('a', 2),
+          cache.makeKey('b', 7),
+        ),
+      ).toBe(0);
+      expect(await other.get('a')).toBe('other');
+    });
+
+    it('type reports the data type, undefined when missing', async () => {
+      const cache = await h.cache();
+      await cache.set('s', 1);
+      await h.raw(cache, 'LPUSH', cache.makeKey('l'), 'x');
+      await h.raw(cache, 'HSET', cache.makeKey('h'), 'f', 'v');
+      await h.raw(cache, 'SADD', cache.makeKey('set'), 'm');
+      await h.raw(cache, 'ZADD', cache.makeKey('z'), '1', 'm');
+      expect(await cache.type('s')).toBe('string');
+      expect(await cache.type('l')).toBe('list');
+      expect(await cache.type('h')).toBe('hash');
+      expect(await cache.type('set')).toBe('set');
+      expect(await cache.type('z')).toBe('zset');
+      expect(await cache.type('missing')).toBeUndefined();
+    });
+
     it('a prefix with glob characters is escaped', async () => {
       const base = h.prefix();
       const star = await h.cache({ keyPrefix: `${base}*` });

@@ -94,6 +94,25 @@ export function stringGroup(h: Harness): void {
     });
   });
 
+  describe('getSet', () => {
+    it('stores the new value and returns the previous one, chaining a → b → c', async () => {
+      const cache = await h.cache();
+      expect(await cache.getSet('k', 'a')).toBeUndefined();
+      expect(await cache.getSet('k', 'b')).toBe('a');
+      expect(await cache.getSet('k', { c: 3 }, { timeout: 40 })).toBe('b');
+      expect(await cache.get('k')).toEqual({ c: 3 });
+      expect((await h.raw(cache, 'GET', cache.makeKey('k')))?.toString()).toBe('{"c":3}');
+      expect(await cache.ttl('k')).toBeLessThanOrEqual(40);
+    });
+
+    it('with timeout 0 returns the old value and removes the key', async () => {
+      const cache = await h.cache();
+      await cache.set('k', 42);
+      expect(await cache.getSet('k', 'new', { timeout: 0 })).toBe(42);
+      expect(await h.raw(cache, 'EXISTS', cache.makeKey('k'))).toBe(0);
+    });
+  });
+
   describe('getOrSet', () => {
     it('stores and returns a plain value on a miss, and the cached value on a hit', async () => {
       const cache = await h.cache();

@@ -44,6 +44,32 @@ export function versionGroup(h: Harness): void {
       expect(await cache.get('k')).toBeUndefined();
     });
 
+    it('rename overwrites the destination and keeps the TTL; versionSrc/versionDst are honoured', async () => {
+      const cache = await h.cache();
+      await cache.set('src', 'value', { timeout: 100 });
+      await cache.set('dst', 'old');
+      expect(await cache.rename('src', 'dst')).toBe(true);
+      expect(await h.raw(cache, 'EXISTS', cache.makeKey('src'))).toBe(0);
+      expect(await cache.get('dst')).toBe('value');
+      expect(await cache.ttl('dst')).toBeGreaterThan(95);
+      expect(await cache.rename('dst', 'moved', { versionDst: 4 })).toBe(true);
+      expect(await cache.get('moved', { version: 4 })).toBe('value');
+      expect(await cache.rename('moved', 'back', { versionSrc: 4, versionDst: 1 })).toBe(true);
+      expect((await h.raw(cache, 'GET', cache.makeKey('back')))?.toString()).toBe('"value"');
+      await expect(cache.rename('missing', 'x')).rejects.toBeInstanceOf(KeyNotFoundError);
+    });
+
+    it('renamenx is false when the destination exists', async () => {
+      const cache = await h.cache();
+      await cache.set('a', 1);
+      await cache.set('b', 2);
+      expect(await cache.renamenx('a', 'b')).toBe(false);
+      expect(await cache.get('b')).toBe(2);
+      expect(await cache.renamenx('a', 'c')).toBe(true);
+      expect(await h.raw(cache, 'EXISTS', cache.makeKey('a'))).toBe(0);
+      expect(await cache.get('c')).toBe(1);
+    });
+
     it('a missing key is a KeyNotFoundError naming the key', async () => {
       const cache = await h.cache();
       const error = await cache.incrVersion('missing').catch((e: unknown) => e);

@@ -1,0 +1,61 @@
+import type { CacheContext } from '../cache-context.js';
+import { type Step, step } from '../step.js';
+import type { VersionOptions } from './options.js';
+import { toBool, toText } from './reply.js';
+
+/** Versions for the two keys of a rename (each defaults to `version`, then the cache's). */
+export interface RenameOptions extends VersionOptions {
+  versionSrc?: number;
+  versionDst?: number;
+}
+
+function keysOf(
+  ctx: CacheContext,
+  src: string,
+  dst: string,
+  options?: RenameOptions,
+): [string, string] {
+  return [
+    ctx.makeKey(src, options?.versionSrc ?? options?.version),
+    ctx.makeKey(dst, options?.versionDst ?? options?.version),
+  ];
+}
+
+/** RENAME: the value and its TTL move atomically; a missing source is a KeyNotFoundError. */
+export function renameStep(
+  ctx: CacheContext,
+  src: string,
+  dst: string,
+  options?: RenameOptions,
+): Step<boolean> {
+  return step({ name: 'RENAME', args: keysOf(ctx, src, dst, options) }, () => true, src);
+}
+
+/** RENAMENX: like rename, but false (and nothing moved) when the destination exists. */
+export function renamenxStep(
+  ctx: CacheContext,
+  src: string,
+  dst: string,
+  options?: RenameOptions,
+): Step<boolean> {
+  return step({ name: 'RENAMENX', args: keysOf(ctx, src, dst, options) }, toBool, src);
+}
+
+/** The Redis data type of a key. */
+export type KeyType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** TYPE: the key's data type, or `undefined` when it does not exist. */
+export function typeStep(
+  ctx: CacheContext,
+  key: string,
+  options?: VersionOptions,
+): Step<KeyType | undefined> {
+  return step(
+    { name: 'TYPE', args: [ctx.makeKey(key, options?.version)], read: true },
+    (reply) => {
+      const type = toText(reply);
+      return type === 'none' ? undefined : (type as KeyType);
+    },
+    key,
+  );
+}

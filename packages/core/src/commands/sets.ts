@@ -1,0 +1,144 @@
+import type { CacheContext } from '../cache-context.js';
+import { InvalidArgumentError } from '../errors.js';
+import { type AnyStep, constant, type Step, step } from '../step.js';
+import type { EncodedValue, MaybePromise } from '../types/codec.js';
+import type { Reply } from '../types/transport.js';
+import { decodeArray, decodeOrUndefined, encodeAll, thenMaybe } from './encoding.js';
+import type { VersionOptions } from './options.js';
+import { toArray, toBool, toInt } from './reply.js';
+
+// Single-key set commands. Members go through the codec; membership probes (srem, sismember,
+// smismember, smove) rely on the codec being deterministic, which the canonical JSON
+// serializer is (equal objects encode to equal bytes).
+
+const READ = true;
+
+/** Options of `spop` and `srandmember`. */
+export interface SetPopOptions extends VersionOptions {
+  /**
+   * Ask for a list instead of one member: up to `count` members. `srandmember` also takes a
+   * negative count: exactly `-count` members, possibly repeated.
+   */
+  count?: number;
+}
+
+function checkCount(count: number, method: string, key: string, allowNegative: boolean): void {
+  if (!Number.isSafeInteger(count) || (!allowNegative && count < 0)) {
+    throw new InvalidArgumentError(
+      `${method}: count must be a${allowNegative ? 'n' : ' non-negative'} integer, got ${String(count)}`,
+      { context: { key } },
+    );
+  }
+}
+
+export function saddStep(
+  ctx: CacheContext,
+  key: string,
+  members: readonly unknown[],
+  options?: VersionOptions,
+): MaybePromise<Step<number>> {
+  // Like hset with an empty mapping: adding nothing is a caller bug (the server rejects it too).
+  if (members.length === 0) {
+    throw new InvalidArgumentError('sadd: no members to add', { context: { key } });
+  }
+  const storedKey = ctx.makeKey(key, options?.version);
+  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+    step({ name: 'SADD', args: [storedKey, ...encoded] }, toInt, key),
+  );
+}
+
+export function sremStep(
+  ctx: CacheContext,
+  key: string,
+  members: readonly unknown[],
+  options?: VersionOptions,
+): MaybePromise<AnyStep<number>> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  if (members.length === 0) return constant(0);
+  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+    step({ name: 'SREM', args: [storedKey, ...encoded] }, toInt, key),
+  );
+}
+
+export function smembersStep<T>(
+  ctx: CacheContext,
+  key: string,
+  options?: VersionOptions,
+): Step<T[]> {
+  return step(
+    { name: 'SMEMBERS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    (reply) => decodeArray(ctx, reply, key) as Promise<T[]>,
+    key,
+  );
+}
+
+export function sismemberStep(
+  ctx: CacheContext,
+  key: string,
+  member: unknown,
+  options?: VersionOptions,
+): MaybePromise<Step<boolean>> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  return thenMaybe(ctx.encode(member, key), (encoded) =>
+    step({ name: 'SISMEMBER', args: [storedKey, encoded], read: READ }, toBool, key),
+  );
+}
+
+export function smismemberStep(
+  ctx: CacheContext,
+  key: string,
+  members: readonly unknown[],
+  options?: VersionOptions,
+): MaybePromise<AnyStep<boolean[]>> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  if (members.length === 0) return constant([]);
+  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+    step(
+      { name: 'SMISMEMBER', args: [storedKey, ...encoded], read: READ },
+      (reply: Reply) => toArray(reply).map(toBool),
+      key,
+    ),
+  );
+}
+
+export function scardStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
+  return step(
+    { name: 'SCARD', args: [ctx.makeKey(key, options?.version)], read: READ },
+    toInt,
+    key,
+  );
+}
+
+/** SPOP / SRANDMEMBER: one member (or `undefined`) without a count, a list with one. */
+function pickStep(
+  ctx: CacheContext,
+  name: 'SPOP' | 'SRANDMEMBER',
+  key: string,
+  options: SetPopOptions | undefined,
+): Step<unknown> {
+  const storedKey = ctx.makeKey(key, options?.version);
+  const read = name === 'SRANDMEMBER';
+  const count = options?.count;
+  if (count === undefined) {
+    return step(
+      { name, args: [storedKey], read },
+      (reply) => decodeOrUndefined(ctx, reply, key),
+      key,
+    );
+  }
+  checkCount(count, name.toLowerCase(), key, read);
+  // With a count the server answers an array ([] for a missing key).
+  return step({ name, args: [storedKey, count], read }, (reply) => decodeArray(ctx, reply, key), key);
+}
+
+export function spopStep(ctx: CacheContext, key: string, options?: SetPopOptions): Step<unknown> {
+  return pickStep(ctx, 'SPOP', key, options);
+}
+
+export function srandmemberStep(
+  ctx: CacheContext,
+  key: string,
+  options?: SetPopOptions,
+): Step<unknown> {
+  return pickStep(ctx, 'SRANDMEMBER', key, options);
+}
