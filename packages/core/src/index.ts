@@ -3,8 +3,19 @@ export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
 export type { CacheContext, CacheContextOptions } from './cache-context.js';
 export { createCacheContext } from './cache-context.js';
 export type { CacheOptions } from './cache-options.js';
-export type { HashMethods } from './commands/hash-methods.js';
-export type { BlockingListMethods, ListMethods } from './commands/list-methods.js';
+export type { HashMapping, HashMethods } from './commands/hash-methods.js';
+export type {
+  BlmoveOptions,
+  BlockingListMethods,
+  BlockingOptions,
+  BlockingPopOptions,
+  ListMethods,
+  ListSide,
+  LmoveOptions,
+  LposOptions,
+  MoveVersionOptions,
+  PopOptions,
+} from './commands/list-methods.js';
 export type { Entries } from './commands/many.js';
 export type {
   GetOptions,
@@ -14,8 +25,21 @@ export type {
   VersionOptions,
 } from './commands/options.js';
 export type { KeyType, RenameOptions } from './commands/rename.js';
-export type { SetMethods } from './commands/set-methods.js';
+export type {
+  SetMethods,
+  SetPopOptions,
+  SetStoreOptions,
+  SmoveOptions,
+} from './commands/set-methods.js';
 export type { SortedSetMethods } from './commands/sorted-set-methods.js';
+export type {
+  ZAddOptions,
+  ZMembers,
+  ZPopOptions,
+  ZRangeByScoreOptions,
+  ZRangeOptions,
+  ZScoreBound,
+} from './commands/sorted-set-options.js';
 export type { StringMethods } from './commands/string-methods.js';
 export type { CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
 export {

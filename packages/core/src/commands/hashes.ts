@@ -68,7 +68,7 @@ export function hsetStep(
     ),
     (encoded: EncodedValue[]) => {
       const args: RedisArg[] = [storedKey];
-      entries.forEach(([field], i) => args.push(field, encoded[i]!));
+      for (let i = 0; i < entries.length; i++) args.push(entries[i]![0], encoded[i]!);
       return step({ name: 'HSET', args }, toInt, key);
     },
   );

@@ -27,8 +27,8 @@ export interface BlmoveOptions extends BlockingOptions, MoveVersionOptions {
 }
 
 /**
- * The server's timeout argument. Redis counts whole milliseconds and reads a timeout that
- * rounds down to 0 ms as "wait for ever", so a tiny positive timeout is rounded up to 1 ms.
+ * The server's timeout argument, to the millisecond and rounded up: a tiny positive timeout
+ * must never turn into 0 ("wait for ever") on a server or transport that truncates.
  */
 function serverTimeout(timeout: number | undefined, key: string): number {
   const seconds = timeout ?? 0;

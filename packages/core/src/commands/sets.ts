@@ -31,12 +31,20 @@ function checkCount(count: number, method: string, key: string, allowNegative: b
   }
 }
 
+/** Members always come as a list (so an array member is unambiguous); checked for JS callers. */
+function checkList(members: readonly unknown[], method: string, key: string): void {
+  if (!Array.isArray(members)) {
+    throw new InvalidArgumentError(`${method}: members must be an array`, { context: { key } });
+  }
+}
+
 export function saddStep(
   ctx: CacheContext,
   key: string,
   members: readonly unknown[],
   options?: VersionOptions,
 ): MaybePromise<Step<number>> {
+  checkList(members, 'sadd', key);
   // Like hset with an empty mapping: adding nothing is a caller bug (the server rejects it too).
   if (members.length === 0) {
     throw new InvalidArgumentError('sadd: no members to add', { context: { key } });
@@ -53,6 +61,7 @@ export function sremStep(
   members: readonly unknown[],
   options?: VersionOptions,
 ): MaybePromise<AnyStep<number>> {
+  checkList(members, 'srem', key);
   const storedKey = ctx.makeKey(key, options?.version);
   if (members.length === 0) return constant(0);
   return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
@@ -90,6 +99,7 @@ export function smismemberStep(
   members: readonly unknown[],
   options?: VersionOptions,
 ): MaybePromise<AnyStep<boolean[]>> {
+  checkList(members, 'smismember', key);
   const storedKey = ctx.makeKey(key, options?.version);
   if (members.length === 0) return constant([]);
   return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
@@ -128,7 +138,11 @@ function pickStep(
   }
   checkCount(count, name.toLowerCase(), key, read);
   // With a count the server answers an array ([] for a missing key).
-  return step({ name, args: [storedKey, count], read }, (reply) => decodeArray(ctx, reply, key), key);
+  return step(
+    { name, args: [storedKey, count], read },
+    (reply) => decodeArray(ctx, reply, key),
+    key,
+  );
 }
 
 export function spopStep(ctx: CacheContext, key: string, options?: SetPopOptions): Step<unknown> {

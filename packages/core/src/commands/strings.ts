@@ -133,18 +133,24 @@ export function hasStep(ctx: CacheContext, key: string, options?: VersionOptions
   );
 }
 
+function checkDelta(method: string, delta: number, key: string): void {
+  if (!Number.isSafeInteger(delta)) {
+    throw new InvalidArgumentError(
+      `${method}: delta must be a safe integer, got ${String(delta)}`,
+      {
+        context: { key },
+      },
+    );
+  }
+}
+
 export function incrStep(
   ctx: CacheContext,
   key: string,
   delta: number,
   options?: VersionOptions,
 ): Step<number> {
-  if (!Number.isSafeInteger(delta)) {
-    throw new InvalidArgumentError(
-      `incr/decr: delta must be a safe integer, got ${String(delta)}`,
-      { context: { key } },
-    );
-  }
+  checkDelta('incr/decr', delta, key);
   return step({ name: 'INCRBY', args: [ctx.makeKey(key, options?.version), delta] }, toInt, key);
 }
 
@@ -154,12 +160,7 @@ export function incrVersionStep(
   delta: number,
   options?: VersionOptions,
 ): Step<number> {
-  if (!Number.isSafeInteger(delta)) {
-    throw new InvalidArgumentError(
-      `incrVersion/decrVersion: delta must be a safe integer, got ${String(delta)}`,
-      { context: { key } },
-    );
-  }
+  checkDelta('incrVersion/decrVersion', delta, key);
   const from = options?.version ?? ctx.version;
   const to = from + delta;
   // RENAME moves value and TTL atomically (DESIGN §4); a missing key is a KeyNotFoundError.
