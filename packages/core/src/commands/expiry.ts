@@ -89,3 +89,16 @@ export function persistStep(
 ): Step<boolean> {
   return step({ name: 'PERSIST', args: [ctx.makeKey(key, options?.version)] }, toBool, key);
 }
+
+/** Unix time in seconds at which the key expires: -1 without expiry, -2 when missing (Redis 7+). */
+export function expireTimeStep(
+  ctx: CacheContext,
+  key: string,
+  options?: VersionOptions,
+): Step<number> {
+  return step(
+    { name: 'EXPIRETIME', args: [ctx.makeKey(key, options?.version)], read: true },
+    toInt,
+    key,
+  );
+}

@@ -2,6 +2,7 @@ import type { StepTable } from '../methods/types.js';
 import {
   expireAtStep,
   expireStep,
+  expireTimeStep,
   persistStep,
   pexpireAtStep,
   pexpireStep,
@@ -79,6 +80,11 @@ export interface StringMethods {
   ttl(key: string, options?: VersionOptions): Promise<number>;
   /** Milliseconds until the key expires: -1 without expiry, -2 when missing. */
   pttl(key: string, options?: VersionOptions): Promise<number>;
+  /**
+   * The unix time (seconds) at which the key expires: -1 without expiry, -2 when missing.
+   * Needs Redis/Valkey 7.0 or later.
+   */
+  expireTime(key: string, options?: VersionOptions): Promise<number>;
   /** Sets a timeout in seconds (fractions kept; 0 or less removes the key). Resolves whether the key exists. */
   expire(key: string, seconds: number, options?: VersionOptions): Promise<boolean>;
   /** Sets a timeout in milliseconds. Resolves whether the key exists. */
@@ -122,6 +128,7 @@ export const stringSteps: StepTable<StringMethods> = {
   expireAt: expireAtStep,
   pexpireAt: pexpireAtStep,
   persist: persistStep,
+  expireTime: expireTimeStep,
   getSet: getSetStep,
   rename: renameStep,
   renamenx: renamenxStep,

@@ -48,6 +48,27 @@ export function codecGroup(h: Harness): void {
       expect(await v8.get('v8-date')).toEqual({ when, tags: new Set(['a']) });
     });
 
+    it('reads values exactly as a Django service writes them (json.dumps defaults, ints as text)', async () => {
+      // Bytes django-cachex's JSONSerializer writes: Python's default separators and
+      // ensure_ascii escapes; exact ints are plain decimal text (behaviour notes §2.2-2.3).
+      const cache = await h.cache();
+      const django: [string, string, unknown][] = [
+        [
+          'obj',
+          '{"name": "Jos\\u00e9", "tags": ["a", "b"], "n": 1.5, "ok": true, "none": null}',
+          { name: 'José', tags: ['a', 'b'], n: 1.5, ok: true, none: null },
+        ],
+        ['int', '42', 42],
+        ['str', '"hi"', 'hi'],
+        ['numeric-str', '"12345"', '12345'],
+        ['float', '3.0', 3],
+        ['when', '"2026-11-23T12:00:00.123Z"', '2026-11-23T12:00:00.123Z'],
+      ];
+      for (const [key, bytes] of django) await h.raw(cache, 'SET', cache.makeKey(key), bytes);
+      for (const [key, , value] of django) expect(await cache.get(key)).toEqual(value);
+      expect(await cache.incr('int')).toBe(43);
+    });
+
     it('reads data written with another codec through the fallback lists', async () => {
       const prefix = h.prefix();
       const writer = await h.cache({

@@ -136,6 +136,18 @@ export function timeoutGroup(h: Harness): void {
       expect(await cache.has('b')).toBe(false);
     });
 
+    it('expireTime gives the unix expiry time, -1 without expiry, -2 when missing', async () => {
+      const cache = await h.cache();
+      await cache.set('k', 'v', { timeout: 100 });
+      const at = await cache.expireTime('k');
+      const expected = Math.floor(Date.now() / 1000) + 100;
+      expect(Math.abs(at - expected)).toBeLessThanOrEqual(2);
+      expect(await h.raw(cache, 'EXPIRETIME', cache.makeKey('k'))).toBe(at);
+      await cache.persist('k');
+      expect(await cache.expireTime('k')).toBe(-1);
+      expect(await cache.expireTime('missing')).toBe(-2);
+    });
+
     it('persist removes the timeout; false on a missing key', async () => {
       const cache = await h.cache();
       await cache.set('k', 'v', { timeout: 100 });
