@@ -1,0 +1,193 @@
+import {
+  type BatchOptions,
+  type BatchResult,
+  ClosedError,
+  type Command,
+  ConfigError,
+  type RedisArg,
+  type Reply,
+  type RouteOptions,
+  type ScanOptions,
+  type Transport,
+  type TransportCapabilities,
+  toCachexError,
+} from '@cachex/core';
+import type { BlockedCall } from './blocking.js';
+import { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+import { EXECABORT, ReplyError } from './reply-error.js';
+import type { ScriptImplementation } from './scripts.js';
+
+/** Options of {@link createMemoryTransport}. */
+export interface MemoryTransportOptions extends MemoryStoreOptions {
+  /**
+   * A store to share with other transports (like clients of one server). Without it the
+   * transport makes its own from the other options, and closes it on `close()`.
+   */
+  store?: MemoryStore;
+}
+
+const CAPABILITIES: TransportCapabilities = Object.freeze({
+  scripts: false,
+  transactions: true,
+  cluster: false,
+  replicas: false,
+});
+
+function closed(): ClosedError {
+  return new ClosedError('The memory transport has been closed');
+}
+
+/**
+ * An in-process transport: every command runs at once on a {@link MemoryStore}, with the
+ * replies and error replies of Redis 7, so the Cache behaves as it does on a server. For
+ * development, tests, and as a bounded L1 cache. Lua scripts need an in-process stand-in
+ * ({@link defineScript}); `capabilities.scripts` is false.
+ */
+export class MemoryTransport implements Transport {
+  readonly name = 'memory';
+  readonly capabilities = CAPABILITIES;
+  /** The data this transport works on (also returned by `getClient()`). */
+  readonly store: MemoryStore;
+  readonly #ownsStore: boolean;
+  readonly #blocked = new Set<BlockedCall>();
+  #closed = false;
+
+  constructor(options: MemoryTransportOptions = {}) {
+    const { store, ...storeOptions } = options;
+    if (store !== undefined && Object.values(storeOptions).some((v) => v !== undefined)) {
+      throw new ConfigError('Pass either a shared store or store options, not both', {
+        context: { option: 'store' },
+      });
+    }
+    this.store = store ?? new MemoryStore(storeOptions);
+    this.#ownsStore = store === undefined;
+  }
+
+  command(name: string, args: readonly RedisArg[], _options?: RouteOptions): Promise<Reply> {
+    if (this.#closed) return Promise.reject(closed());
+    const context = { command: name.toUpperCase() };
+    let call: BlockedCall;
+    try {
+      // Every command may block by name (like on a server); `options.blocking` only routes.
+      call = this.store.callBlocking(name, args);
+    } catch (error) {
+      return Promise.reject(toCachexError(error, context));
+    }
+    if (!call.waiting) return call.promise;
+    this.#blocked.add(call);
+    return call.promise.then(
+      (reply) => {
+        this.#blocked.delete(call);
+        return reply;
+      },
+      (error: unknown) => {
+        this.#blocked.delete(call);
+        throw toCachexError(error, context);
+      },
+    );
+  }
+
+  /**
+   * Runs the commands in order, each with its own result. With `transaction`, they run in one
+   * synchronous step (nothing else interleaves, blocked pops are served after the last), and a
+   * command Redis would refuse while queueing (unknown, wrong arity) aborts them all with
+   * EXECABORT, as EXEC does.
+   */
+  async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
+    if (this.#closed) throw closed();
+    if (commands.length === 0) return [];
+    const run = (c: Command): BatchResult => {
+      try {
+        return { ok: true, value: this.store.call(c.name, c.args) };
+      } catch (error) {
+        return { ok: false, error: toCachexError(error, { command: c.name.toUpperCase() }) };
+      }
+    };
+    if (options?.transaction !== true) return commands.map(run);
+    const queueError = commands.map((c) => this.store.validate(c.name, c.args)).find(Boolean);
+    if (queueError !== undefined) {
+      const aborted = toCachexError(new ReplyError(EXECABORT, { cause: queueError }), {
+        command: 'EXEC',
+      });
+      return commands.map(() => ({ ok: false, error: aborted }));
+    }
+    return this.store.atomic(() => commands.map(run));
+  }
+
+  partitionKeys(keys: readonly string[]): number[][] {
+    return [keys.map((_, i) => i)];
+  }
+
+  async *scan(options: ScanOptions): AsyncGenerator<string[], void, undefined> {
+    const pages = this.store.scanPages(options.match, options.count ?? 500);
+    for (;;) {
+      if (this.#closed) throw closed();
+      let page: IteratorResult<string[], void>;
+      try {
+        page = pages.next();
+      } catch (error) {
+        throw toCachexError(error, { command: 'SCAN' });
+      }
+      if (page.done) return;
+      if (page.value.length > 0) yield page.value;
+    }
+  }
+
+  async broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]> {
+    return [await this.command(name, args)];
+  }
+
+  /** The {@link MemoryStore}: the memory transport's "driver client". */
+  getClient(): MemoryStore {
+    return this.store;
+  }
+
+  /**
+   * Registers an in-process implementation of a Lua script (keyed by the SHA1 of `source`), so
+   * that EVAL with the source, EVALSHA with its SHA1 and SCRIPT LOAD work on this transport's
+   * store. This is the hook packages with Lua logic (the lock) use to support the memory
+   * transport; without it, scripts fail with a `NotSupportedError`. Returns the SHA1.
+   *
+   * @example
+   * ```ts
+   * transport.defineScript(RELEASE_LUA, ({ keys, args, call }) => {
+   *   const current = call('GET', keys[0]!) as Buffer | null;
+   *   return current?.equals(args[0]!) ? call('DEL', keys[0]!) : 0;
+   * });
+   * ```
+   */
+  defineScript(source: string | Buffer, impl: ScriptImplementation): string {
+    return this.store.defineScript(source, impl);
+  }
+
+  /**
+   * Closes the transport: later calls reject with a `ClosedError`, and its blocked pops are
+   * released with one. A store the transport made itself is closed too; a shared one is not.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const call of [...this.#blocked]) call.cancel(closed());
+    this.#blocked.clear();
+    if (this.#ownsStore) this.store.close();
+  }
+}
+
+/**
+ * Creates an in-process transport (synchronous; no I/O ever).
+ *
+ * @example
+ * ```ts
+ * import { createCodec } from '@cachex/codecs';
+ * import { createCache } from '@cachex/core';
+ * import { createMemoryTransport } from '@cachex/transport-memory';
+ *
+ * const cache = createCache({
+ *   transport: createMemoryTransport({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }),
+ *   codec: createCodec(),
+ * });
+ * ```
+ */
+export function createMemoryTransport(options?: MemoryTransportOptions): MemoryTransport {
+  return new MemoryTransport(options);
+}
