@@ -224,7 +224,7 @@ export interface CacheMethods
     ListMethods,
     BlockingListMethods {}
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
+// The methods installed from the step tables (see installCacheMethods/installPipelineMethods).
 export interface Cache extends CacheMethods {}
 
 for (const table of [

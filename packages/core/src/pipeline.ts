@@ -148,7 +148,7 @@ export interface PipelineMethods
     Pipeline
   > {}
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class above.
+// The methods installed from the step tables (see installCacheMethods/installPipelineMethods).
 export interface Pipeline extends PipelineMethods {}
 
 for (const table of [stringSteps, hashSteps, setSteps, sortedSetSteps, listSteps]) {
