@@ -23,6 +23,7 @@ export function createEncoder(
           cause: error,
         });
 
+  const serializeText = serializer.serializeText?.bind(serializer);
   return function encode(value: unknown): MaybePromise<EncodedValue> {
     if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) return integerToText(value);
@@ -31,7 +32,20 @@ export function createEncoder(
     }
     let bytes: Uint8Array;
     try {
-      bytes = serializer.serialize(value);
+      if (serializeText !== undefined) {
+        const text = serializeText(value);
+        // Text that stays uncompressed goes to the driver as a string: ioredis writes strings
+        // faster than Buffers, and the stored bytes are the same UTF-8.
+        if (
+          compressor === undefined ||
+          (text.length <= minLength && Buffer.byteLength(text) <= minLength)
+        ) {
+          return text;
+        }
+        bytes = Buffer.from(text, 'utf8');
+      } else {
+        bytes = serializer.serialize(value);
+      }
     } catch (error) {
       throw fail(`the ${serializer.name} serializer`, error);
     }

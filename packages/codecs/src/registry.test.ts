@@ -66,7 +66,7 @@ describe('createCodec options', () => {
 
   it('treats an empty compressor list and null as no compression', () => {
     const big = 'q'.repeat(1000);
-    expect((createCodec({ compressor: [] }).encode(big) as Buffer)[0]).toBe(0x22);
-    expect((createCodec({ compressor: null }).encode(big) as Buffer)[0]).toBe(0x22);
+    expect(createCodec({ compressor: [] }).encode(big)).toBe(`"${big}"`);
+    expect(createCodec({ compressor: null }).encode(big)).toBe(`"${big}"`);
   });
 });

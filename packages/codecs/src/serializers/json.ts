@@ -24,20 +24,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function createJsonSerializer(): Serializer {
+  const serializeText = (value: unknown): string => {
+    let text: string | undefined;
+    try {
+      text = canonicalJson(value);
+    } catch (error) {
+      throw new EncodeError(describe(error), { cause: error });
+    }
+    if (text === undefined) {
+      throw new EncodeError('JSON cannot represent undefined; store null instead');
+    }
+    return text;
+  };
   return {
     name: 'json',
-    serialize(value: unknown): Uint8Array {
-      let text: string | undefined;
-      try {
-        text = canonicalJson(value);
-      } catch (error) {
-        throw new EncodeError(describe(error), { cause: error });
-      }
-      if (text === undefined) {
-        throw new EncodeError('JSON cannot represent undefined; store null instead');
-      }
-      return Buffer.from(text, 'utf8');
-    },
+    serialize: (value: unknown): Uint8Array => Buffer.from(serializeText(value), 'utf8'),
+    serializeText,
     deserialize(data: Uint8Array): unknown {
       return JSON.parse(utf8.decode(data));
     },

@@ -10,6 +10,12 @@ export interface Serializer {
   readonly name: string;
   serialize(value: unknown): Uint8Array;
   deserialize(data: Uint8Array): unknown;
+  /**
+   * Optional text form of `serialize` for text formats (JSON): the same bytes as UTF-8. The
+   * codec stores short uncompressed values as this string, which the drivers write faster than
+   * a Buffer.
+   */
+  serializeText?(value: unknown): string;
 }
 
 /** Compresses bytes. Implementations live in `@cachex/codecs`. */
