@@ -1,6 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Reply } from '../types/transport.js';
+import type { RedisArg, Reply } from '../types/transport.js';
 import { toScore } from './encoding.js';
 import { toArray } from './reply.js';
 import type { ZMembers, ZScoreBound } from './sorted-set-options.js';
@@ -32,6 +32,38 @@ export function integer(value: number, what: string, key: string): number {
     throw invalid(`${what} must be an integer, got ${String(value)}`, key);
   }
   return value;
+}
+
+/** `key start stop` of a rank-range command, checked (`method` names the caller in errors). */
+export function rankRangeArgs(
+  ctx: CacheContext,
+  method: string,
+  key: string,
+  start: number,
+  stop: number,
+  version: number | undefined,
+): RedisArg[] {
+  return [
+    ctx.makeKey(key, version),
+    integer(start, `${method}: start`, key),
+    integer(stop, `${method}: stop`, key),
+  ];
+}
+
+/** `key first second` of a score-range command, bounds in the command's own order. */
+export function scoreRangeArgs(
+  ctx: CacheContext,
+  method: string,
+  key: string,
+  first: [ZScoreBound, string],
+  second: [ZScoreBound, string],
+  version: number | undefined,
+): RedisArg[] {
+  return [
+    ctx.makeKey(key, version),
+    formatBound(first[0], `${method}: ${first[1]}`, key),
+    formatBound(second[0], `${method}: ${second[1]}`, key),
+  ];
 }
 
 /** The `[member, score]` entries of any accepted `zadd` input, checked. */

@@ -2,12 +2,18 @@ import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
-import type { RedisArg, Reply } from '../types/transport.js';
+import type { Reply } from '../types/transport.js';
 import { decodeArray, encodeAll, thenMaybe } from './encoding.js';
 import type { VersionOptions } from './options.js';
 import { toArray, toInt } from './reply.js';
 import type { ZRangeByScoreOptions, ZRangeOptions, ZScoreBound } from './sorted-set-options.js';
-import { decodePairs, formatBound, integer, parseScore } from './sorted-sets-args.js';
+import {
+  decodePairs,
+  integer,
+  parseScore,
+  rankRangeArgs,
+  scoreRangeArgs,
+} from './sorted-sets-args.js';
 
 // Read-only sorted-set commands: every one is marked `read` so it may go to a replica.
 const READ = true;
@@ -27,11 +33,7 @@ export function zcountStep(
   max: ZScoreBound,
   options?: VersionOptions,
 ): Step<number> {
-  const args = [
-    ctx.makeKey(key, options?.version),
-    formatBound(min, 'zcount: min', key),
-    formatBound(max, 'zcount: max', key),
-  ];
+  const args = scoreRangeArgs(ctx, 'zcount', key, [min, 'min'], [max, 'max'], options?.version);
   return step({ name: 'ZCOUNT', args, read: READ }, toInt, key);
 }
 
@@ -55,11 +57,7 @@ export function zrangeStep(
   options?: ZRangeOptions,
 ): Step<Range> {
   const what = name.toLowerCase();
-  const args: RedisArg[] = [
-    ctx.makeKey(key, options?.version),
-    integer(start, `${what}: start`, key),
-    integer(stop, `${what}: stop`, key),
-  ];
+  const args = rankRangeArgs(ctx, what, key, start, stop, options?.version);
   const withScores = options?.withScores === true;
   if (withScores) args.push('WITHSCORES');
   return step({ name, args, read: READ }, rangeReply(ctx, key, withScores), key);
@@ -78,11 +76,15 @@ export function zrangeByScoreStep(
   options?: ZRangeByScoreOptions,
 ): Step<Range> {
   const what = name.toLowerCase();
-  const args: RedisArg[] = [
-    ctx.makeKey(key, options?.version),
-    formatBound(from, `${what}: ${name === 'ZRANGEBYSCORE' ? 'min' : 'max'}`, key),
-    formatBound(to, `${what}: ${name === 'ZRANGEBYSCORE' ? 'max' : 'min'}`, key),
-  ];
+  const forward = name === 'ZRANGEBYSCORE';
+  const args = scoreRangeArgs(
+    ctx,
+    what,
+    key,
+    [from, forward ? 'min' : 'max'],
+    [to, forward ? 'max' : 'min'],
+    options?.version,
+  );
   const withScores = options?.withScores === true;
   if (withScores) args.push('WITHSCORES');
   const { offset, count } = options ?? {};

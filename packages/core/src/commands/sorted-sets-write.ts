@@ -9,11 +9,12 @@ import { toInt } from './reply.js';
 import type { ZAddOptions, ZMembers, ZPopOptions, ZScoreBound } from './sorted-set-options.js';
 import {
   decodePairs,
-  formatBound,
   formatScore,
   integer,
   memberEntries,
   parseScore,
+  rankRangeArgs,
+  scoreRangeArgs,
 } from './sorted-sets-args.js';
 
 /** The ZADD flags, refusing the combinations Redis rejects before anything is sent. */
@@ -100,11 +101,7 @@ export function zremRangeByRankStep(
   stop: number,
   options?: VersionOptions,
 ): Step<number> {
-  const args = [
-    ctx.makeKey(key, options?.version),
-    integer(start, 'zremrangebyrank: start', key),
-    integer(stop, 'zremrangebyrank: stop', key),
-  ];
+  const args = rankRangeArgs(ctx, 'zremrangebyrank', key, start, stop, options?.version);
   return step({ name: 'ZREMRANGEBYRANK', args }, toInt, key);
 }
 
@@ -115,11 +112,14 @@ export function zremRangeByScoreStep(
   max: ZScoreBound,
   options?: VersionOptions,
 ): Step<number> {
-  const args = [
-    ctx.makeKey(key, options?.version),
-    formatBound(min, 'zremrangebyscore: min', key),
-    formatBound(max, 'zremrangebyscore: max', key),
-  ];
+  const args = scoreRangeArgs(
+    ctx,
+    'zremrangebyscore',
+    key,
+    [min, 'min'],
+    [max, 'max'],
+    options?.version,
+  );
   return step({ name: 'ZREMRANGEBYSCORE', args }, toInt, key);
 }
 
