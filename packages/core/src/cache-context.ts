@@ -1,4 +1,4 @@
-import { DecodeError, EncodeError, isCachexError } from './errors.js';
+import { DecodeError, EncodeError, InvalidArgumentError, isCachexError } from './errors.js';
 import { globEscape, type KeyFunction, type ReverseKeyFunction } from './key-function.js';
 import type { Codec, EncodedValue, MaybePromise } from './types/codec.js';
 import type { Transport } from './types/transport.js';
@@ -25,6 +25,11 @@ export interface CacheContext {
   makePattern(pattern: string, version?: number | '*'): string;
   /** Encodes a value; errors carry the key. */
   encode(value: unknown, key: string): MaybePromise<EncodedValue>;
+  /**
+   * Encodes a value the server compares byte for byte (set and sorted-set members, list
+   * elements and probes): equal values give equal bytes whatever their objects' key order.
+   */
+  encodeMember(value: unknown, key: string): MaybePromise<EncodedValue>;
   /** Decodes a stored value; errors carry the key. */
   decode(data: Buffer | string, key: string): MaybePromise<unknown>;
 }
@@ -44,6 +49,31 @@ export interface CacheContextOptions {
 function attachKey<E>(error: E, key: string): E {
   if (isCachexError(error) && error.context.key === undefined) error.context.key = key;
   return error;
+}
+
+/**
+ * Checks a key version given per call: only safe integers make keys a Django service builds
+ * the same way (`prefix:2:key`); `null`, `NaN`, `1.5` or `'2'` would write `prefix:null:key`.
+ */
+export function checkVersion(version: unknown): number {
+  if (typeof version === 'number' && Number.isSafeInteger(version)) return version;
+  throw new InvalidArgumentError(
+    `version must be a safe integer, got ${typeof version === 'string' ? JSON.stringify(version) : String(version)}`,
+    { context: { option: 'version' } },
+  );
+}
+
+function encodeWith(
+  encode: (value: unknown) => MaybePromise<EncodedValue>,
+  value: unknown,
+  key: string,
+): MaybePromise<EncodedValue> {
+  try {
+    const encoded = encode(value);
+    return encoded instanceof Promise ? encoded.catch((e: unknown) => wrapEncode(e, key)) : encoded;
+  } catch (error) {
+    return wrapEncode(error, key);
+  }
 }
 
 function wrapEncode(error: unknown, key: string): never {
@@ -81,6 +111,8 @@ export function createCacheContext(options: CacheContextOptions): CacheContext {
     maxKeyLength,
   } = options;
   const escapedPrefix = globEscape(prefix);
+  const encode = codec.encode.bind(codec);
+  const encodeMember = codec.encodeMember?.bind(codec) ?? encode;
   return {
     transport,
     codec,
@@ -89,23 +121,23 @@ export function createCacheContext(options: CacheContextOptions): CacheContext {
     defaultTimeout,
     makeKey(key, v = version) {
       validateKey(key, maxKeyLength);
-      return keyFunction(key, prefix, v);
+      return keyFunction(key, prefix, v === version ? v : checkVersion(v));
     },
     reverseKey(storedKey) {
       return reverseKeyFunction(storedKey, prefix);
     },
     makePattern(pattern, v = version) {
-      return keyFunction(pattern, escapedPrefix, v as number);
+      if (typeof pattern !== 'string') {
+        throw new InvalidArgumentError(`the key pattern must be a string, got ${typeof pattern}`);
+      }
+      const checked = v === '*' || v === version ? v : checkVersion(v);
+      return keyFunction(pattern, escapedPrefix, checked as number);
     },
     encode(value, key) {
-      try {
-        const encoded = codec.encode(value);
-        return encoded instanceof Promise
-          ? encoded.catch((e: unknown) => wrapEncode(e, key))
-          : encoded;
-      } catch (error) {
-        return wrapEncode(error, key);
-      }
+      return encodeWith(encode, value, key);
+    },
+    encodeMember(value, key) {
+      return encodeWith(encodeMember, value, key);
     },
     decode(data, key) {
       try {

@@ -1,5 +1,6 @@
 import { type CacheContext, createCacheContext } from './cache-context.js';
 import type { CacheOptions } from './cache-options.js';
+import { checkOptions } from './commands/flags.js';
 import { type HashMethods, hashSteps } from './commands/hash-methods.js';
 import {
   type BlockingListMethods,
@@ -17,6 +18,7 @@ import { ConfigError } from './errors.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
 import { type AnyBuilder, installCacheMethods } from './methods/install.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
+import { SingleFlight } from './single-flight.js';
 import { validateDefaultTimeout } from './timeout.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
@@ -45,7 +47,7 @@ export type ValueOrFactory<T> = T | (() => T | Promise<T>);
 export class Cache {
   /** Key making, encoding and defaults, shared with pipelines. */
   readonly context: CacheContext;
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #flights = new SingleFlight();
 
   constructor(options: CacheOptions) {
     if (!options || typeof options !== 'object')
@@ -112,18 +114,19 @@ export class Cache {
    * The cached value, or else the value (or the factory's result) stored with `add` and returned.
    * When another writer wins the race, its value is returned. Concurrent calls for the same key
    * in this process share one factory call. A factory result of `undefined` is not stored.
+   *
+   * A factory that asks `getOrSet` for a key whose computation is waiting for it (`a` → `a`,
+   * `a` → `b` → `a`) rejects with a `FactoryCycleError` instead of waiting for ever.
    */
   async getOrSet<T>(
     key: string,
     valueOrFactory: ValueOrFactory<T>,
     options?: TimeoutOptions,
   ): Promise<T> {
+    checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
     const hit = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
     if (hit !== MISS) return hit as T;
-    const flightKey = this.context.makeKey(key, options?.version);
-    const running = this.#inflight.get(flightKey);
-    if (running) return running as Promise<T>;
-    const flight = (async () => {
+    return this.#flights.run(this.context.makeKey(key, options?.version), key, async () => {
       const value =
         typeof valueOrFactory === 'function'
           ? await (valueOrFactory as () => T | Promise<T>)()
@@ -135,13 +138,7 @@ export class Cache {
         default: MISS,
       });
       return winner === MISS ? value : (winner as T);
-    })();
-    this.#inflight.set(flightKey, flight);
-    try {
-      return await flight;
-    } finally {
-      this.#inflight.delete(flightKey);
-    }
+    });
   }
 
   /**

@@ -23,6 +23,7 @@ export const errorCodes = {
   notSupported: 'E_NOT_SUPPORTED',
   missingDependency: 'E_MISSING_DEPENDENCY',
   closed: 'E_CLOSED',
+  factoryCycle: 'E_FACTORY_CYCLE',
 } as const;
 
 /** One of the values of {@link errorCodes}. */
@@ -87,6 +88,38 @@ export function isCachexError(value: unknown): value is CachexError {
     value !== null &&
     (value as Record<symbol, unknown>)[BRAND] === true
   );
+}
+
+/**
+ * A copy of `error` with `context` added (and optionally another message). Errors are values:
+ * once thrown or handed out, one may be seen by several callers (a failed batch fails every
+ * slot), so nothing writes into it afterwards; whoever knows more makes a copy.
+ */
+export function withErrorContext<E extends CachexError>(
+  error: E,
+  context: ErrorContext,
+  message?: string,
+): E {
+  const copy = Object.create(Object.getPrototypeOf(error)) as E;
+  for (const name of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, name);
+    if (descriptor) Object.defineProperty(copy, name, descriptor);
+  }
+  Object.defineProperty(copy, 'context', {
+    value: { ...error.context, ...context },
+    enumerable: true,
+    writable: false,
+    configurable: true,
+  });
+  if (message !== undefined) {
+    Object.defineProperty(copy, 'message', {
+      value: message,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /** An option or URL is invalid. The message names the field and never contains a password. */
@@ -195,5 +228,16 @@ export class MissingDependencyError extends CachexError {
 export class ClosedError extends CachexError {
   constructor(message = 'The cache has been closed', options?: CachexErrorOptions) {
     super(errorCodes.closed, message, options);
+  }
+}
+
+/**
+ * A `getOrSet` factory waits, directly or through other `getOrSet` calls, for its own result
+ * (`a` → `a`, or `a` → `b` → `a`): it could never finish, so the inner call fails instead.
+ * `context.chain` lists the keys of the cycle.
+ */
+export class FactoryCycleError extends CachexError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(errorCodes.factoryCycle, message, options);
   }
 }

@@ -1,16 +1,17 @@
-import type { CacheContext } from './cache-context.js';
+import { type CacheContext, checkVersion } from './cache-context.js';
+import { flag } from './commands/flags.js';
 import { type HashMethods, hashSteps } from './commands/hash-methods.js';
 import { type ListMethods, listSteps } from './commands/list-methods.js';
 import { type SetMethods, setSteps } from './commands/set-methods.js';
 import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-methods.js';
 import { type StringMethods, stringSteps } from './commands/string-methods.js';
-import { type CachexError, InvalidArgumentError, isCachexError } from './errors.js';
+import { type CachexError, isCachexError } from './errors.js';
 import { type AnyBuilder, ENQUEUE, installPipelineMethods } from './methods/install.js';
 import type { Pipelined } from './methods/types.js';
-import type { AnyStep, Step } from './step.js';
+import { type AnyStep, repliesOf, type Step } from './step.js';
 import { toCachexError } from './translate-error.js';
 import type { MaybePromise } from './types/codec.js';
-import type { BatchResult, Command, Reply } from './types/transport.js';
+import type { BatchResult, CommandGroup } from './types/transport.js';
 
 /** Options of `cache.pipeline()`. */
 export interface PipelineOptions {
@@ -29,8 +30,7 @@ export type PipelineResult = unknown;
 /** A context whose default version is the pipeline's. */
 function withVersion(ctx: CacheContext, version: number | undefined): CacheContext {
   if (version === undefined || version === ctx.version) return ctx;
-  if (!Number.isSafeInteger(version))
-    throw new InvalidArgumentError('pipeline: version must be an integer');
+  checkVersion(version);
   return {
     ...ctx,
     version,
@@ -45,23 +45,17 @@ function asError(error: unknown): CachexError {
 
 async function settle(step: AnyStep<unknown>, results: BatchResult[]): Promise<unknown> {
   if (step.commands.length === 0) return (step as { value: unknown }).value;
-  const replies: Reply[] = new Array(results.length);
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
-    if (!result.ok) {
-      const key = (step as Step<unknown>).key;
-      if (key !== undefined && result.error.context.key === undefined)
-        result.error.context.key = key;
-      return result.error;
-    }
-    replies[i] = result.value;
-  }
+  const replies = repliesOf(step as Step<unknown>, results);
+  if (!Array.isArray(replies)) return replies;
   try {
     return await (step as Step<unknown>).reduce(replies);
   } catch (error) {
     return asError(error);
   }
 }
+
+/** Every command failing with one of these means the batch never reached the server. */
+const UNSENT = new Set<string>(['E_CONNECTION', 'E_TIMEOUT', 'E_CLOSED']);
 
 /**
  * Queues cache calls and sends them in one round trip. Every Cache method is here (except the
@@ -78,7 +72,7 @@ export class Pipeline {
 
   constructor(context: CacheContext, options: PipelineOptions = {}) {
     this.context = withVersion(context, options.version);
-    this.#transaction = options.transaction === true;
+    this.#transaction = flag(options, 'transaction', 'pipeline');
   }
 
   /** How many calls are queued. */
@@ -99,35 +93,40 @@ export class Pipeline {
 
   /**
    * Sends the queued calls and resolves their results in call order. A call the server
-   * rejected (or whose value could not be encoded or decoded) has its `CachexError` in its
-   * slot. Rejects only when nothing could be sent at all (e.g. the connection is down).
+   * rejected (or whose value could not be decoded) has its `CachexError` in its slot. A call
+   * that failed on the client (bad argument, key or value) fills its slot too, except in a
+   * transaction: there it rejects `exec()` and nothing is sent, since a transaction is all or
+   * nothing. Rejects as well when nothing could be sent at all (e.g. the connection is down).
+   * Each call keeps its own atomicity: a multi-command call (e.g. `setMany` with a timeout)
+   * runs as its own MULTI/EXEC block, as it does on the Cache.
    */
   async exec(): Promise<PipelineResult[]> {
     const queued = this.#queue;
     this.#queue = [];
     if (queued.length === 0) return [];
     const built = await Promise.allSettled(queued);
+    if (this.#transaction) {
+      const failed = built.find((b) => b.status === 'rejected');
+      if (failed) throw asError(failed.reason);
+    }
     const steps: (AnyStep<unknown> | CachexError)[] = built.map((b) =>
       b.status === 'fulfilled' ? b.value : asError(b.reason),
     );
-    const commands: Command[] = [];
-    for (const step of steps) if (!isCachexError(step)) commands.push(...step.commands);
+    const groups: CommandGroup[] = [];
+    for (const step of steps) {
+      if (isCachexError(step) || step.commands.length === 0) continue;
+      groups.push({
+        commands: step.commands,
+        atomic: (step as Step<unknown>).transaction === true,
+      });
+    }
     const results =
-      commands.length > 0
-        ? await this.context.transport.batch(commands, { transaction: this.#transaction })
+      groups.length > 0
+        ? await this.context.transport.batch(groups, { transaction: this.#transaction })
         : [];
-    if (commands.length > 0 && results.every((r) => !r.ok) && !this.#transaction) {
-      const first = results[0];
-      // Every command failing the same way means the batch never reached the server.
-      if (
-        first &&
-        !first.ok &&
-        (first.error.code === 'E_CONNECTION' ||
-          first.error.code === 'E_TIMEOUT' ||
-          first.error.code === 'E_CLOSED')
-      ) {
-        throw first.error;
-      }
+    const first = results[0];
+    if (first && !first.ok && UNSENT.has(first.error.code) && results.every((r) => !r.ok)) {
+      throw first.error;
     }
     let offset = 0;
     return Promise.all(

@@ -1,7 +1,7 @@
-import type { CachexError } from './errors.js';
+import { type CachexError, withErrorContext } from './errors.js';
 import { toCachexError } from './translate-error.js';
 import type { MaybePromise } from './types/codec.js';
-import type { Command, Reply, Transport } from './types/transport.js';
+import type { BatchResult, Command, Reply, Transport } from './types/transport.js';
 
 /**
  * One cache operation as data: the command(s) it sends and how to turn the replies into the
@@ -11,7 +11,10 @@ import type { Command, Reply, Transport } from './types/transport.js';
 export interface Step<T> {
   /** At least one command; replies are handed to `reduce` in the same order. */
   readonly commands: readonly Command[];
-  /** Run the commands as one MULTI/EXEC block (only meaningful with several commands). */
+  /**
+   * Run the commands as one MULTI/EXEC block (only meaningful with several commands), on the
+   * Cache and inside a pipeline alike.
+   */
   readonly transaction?: boolean;
   /** The user key, attached to errors for context. */
   readonly key?: string;
@@ -42,14 +45,31 @@ export function constant<T>(value: T): ConstantStep<T> {
 }
 
 // Transports translate driver errors without knowing which user key a command was for; the
-// step does, so it completes the context (and the generic "not found" message) here.
-function withKey(error: CachexError, key: string | undefined): CachexError {
+// step does, so it completes the context (and the generic "not found" message) on a copy.
+export function withKey(error: CachexError, key: string | undefined): CachexError {
   if (key === undefined || error.context.key !== undefined) return error;
-  error.context.key = key;
-  if (error.code === 'E_KEY_NOT_FOUND' && error.message === 'Key not found') {
-    error.message = `Key ${JSON.stringify(key)} not found`;
+  const message =
+    error.code === 'E_KEY_NOT_FOUND' && error.message === 'Key not found'
+      ? `Key ${JSON.stringify(key)} not found`
+      : undefined;
+  return withErrorContext(error, { key }, message);
+}
+
+/**
+ * Hands a step's replies to its `reduce`, or returns the first failed command's error (with
+ * the step's key) when one failed.
+ */
+export function repliesOf(
+  s: Step<unknown>,
+  results: readonly BatchResult[],
+): Reply[] | CachexError {
+  const replies: Reply[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    if (!result.ok) return withKey(result.error, s.key);
+    replies[i] = result.value;
   }
-  return error;
+  return replies;
 }
 
 /** Runs one step on a transport: one command directly, several as one batch. */
@@ -66,12 +86,10 @@ export async function runStep<T>(transport: Transport, s: AnyStep<T>): Promise<T
     }
     return st.reduce([reply]);
   }
-  const results = await transport.batch(st.commands, { transaction: st.transaction === true });
-  const replies: Reply[] = new Array(results.length);
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
-    if (!result.ok) throw withKey(result.error, st.key);
-    replies[i] = result.value;
-  }
+  const results = await transport.batch([
+    { commands: st.commands, atomic: st.transaction === true },
+  ]);
+  const replies = repliesOf(st as Step<unknown>, results);
+  if (!Array.isArray(replies)) throw replies;
   return st.reduce(replies);
 }

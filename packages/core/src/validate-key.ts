@@ -10,8 +10,8 @@ export const DEFAULT_MAX_KEY_LENGTH = 1024;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**
- * Checks one user key: a string of at most `maxLength` UTF-8 bytes without ASCII control
- * characters. Throws {@link InvalidKeyError}.
+ * Checks one user key: a well-formed Unicode string (no lone surrogates) of at most
+ * `maxLength` UTF-8 bytes without ASCII control characters. Throws {@link InvalidKeyError}.
  */
 export function validateKey(
   key: unknown,
@@ -26,6 +26,14 @@ export function validateKey(
     throw new InvalidKeyError(`Cache key ${JSON.stringify(key)} contains a control character`, {
       context: { key },
     });
+  }
+  // A lone UTF-16 surrogate has no UTF-8 form: every one of them would be sent as the same
+  // replacement bytes (EF BF BD), so '\ud800' and '\udfff' would share one stored key.
+  if (!key.isWellFormed()) {
+    throw new InvalidKeyError(
+      `Cache key ${JSON.stringify(key)} is not well-formed Unicode (it has a lone surrogate)`,
+      { context: { key: key.toWellFormed() } },
+    );
   }
   // key.length counts UTF-16 units, at most 3 UTF-8 bytes each: only measure bytes when it matters.
   if (key.length * 3 > maxLength && Buffer.byteLength(key) > maxLength) {

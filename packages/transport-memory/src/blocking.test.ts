@@ -61,8 +61,12 @@ describe('blocking pops', () => {
     const popped = waiter.command('BLPOP', ['q', 0], { blocking: true });
     const results = await writer.batch(
       [
-        { name: 'RPUSH', args: ['q', 'a'] },
-        { name: 'LLEN', args: ['q'] },
+        {
+          commands: [
+            { name: 'RPUSH', args: ['q', 'a'] },
+            { name: 'LLEN', args: ['q'] },
+          ],
+        },
       ],
       { transaction: true },
     );
@@ -121,7 +125,7 @@ describe('blocking pops', () => {
     await expect(t.command('BLPOP', ['q', 'soon'], { blocking: true })).rejects.toThrow(
       'ERR timeout is not a float or out of range',
     );
-    const [result] = await t.batch([{ name: 'BLPOP', args: ['q', 0] }]);
+    const [result] = await t.batch([{ commands: [{ name: 'BLPOP', args: ['q', 0] }] }]);
     expect(result).toEqual({ ok: true, value: null });
   });
 });

@@ -49,17 +49,25 @@ describe('MemoryTransport', () => {
     const t = createMemoryTransport();
     await t.command('LPUSH', ['l', 'x']);
     const plain = await t.batch([
-      { name: 'SET', args: ['a', '1'] },
-      { name: 'INCR', args: ['l'] },
-      { name: 'INCR', args: ['a'] },
+      {
+        commands: [
+          { name: 'SET', args: ['a', '1'] },
+          { name: 'INCR', args: ['l'] },
+          { name: 'INCR', args: ['a'] },
+        ],
+      },
     ]);
     expect(plain[0]).toEqual({ ok: true, value: Buffer.from('OK') });
     expect(plain[1]?.ok === false && plain[1].error).toBeInstanceOf(WrongTypeError);
     expect(plain[2]).toEqual({ ok: true, value: 2 });
     const aborted = await t.batch(
       [
-        { name: 'INCR', args: ['a'] },
-        { name: 'GET', args: [] },
+        {
+          commands: [
+            { name: 'INCR', args: ['a'] },
+            { name: 'GET', args: [] },
+          ],
+        },
       ],
       { transaction: true },
     );
@@ -73,6 +81,34 @@ describe('MemoryTransport', () => {
     await t.close();
   });
 
+  it('batch: an atomic group keeps its MULTI semantics inside a plain batch', async () => {
+    const t = createMemoryTransport();
+    const results = await t.batch([
+      { commands: [{ name: 'SET', args: ['a', '1'] }] },
+      {
+        atomic: true,
+        commands: [
+          { name: 'SET', args: ['b', '1'] },
+          { name: 'SET', args: ['c'] },
+        ],
+      },
+      {
+        atomic: true,
+        commands: [
+          { name: 'SET', args: ['d', '1'] },
+          { name: 'INCR', args: ['d'] },
+        ],
+      },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true, true]);
+    const [first, second] = results.slice(1, 3).map((r) => !r.ok && r.error);
+    expect(first && first.message).toMatch(/EXECABORT/);
+    expect(first).not.toBe(second);
+    expect(await t.command('EXISTS', ['b', 'c'])).toBe(0);
+    expect(await t.command('GET', ['d'])).toEqual(Buffer.from('2'));
+    await t.close();
+  });
+
   it('scan yields every matching key, page by page, even while keys are deleted', async () => {
     const t = createMemoryTransport();
     for (let i = 0; i < 100; i++) await t.command('SET', [`k:${i}`, i]);
@@ -80,7 +116,7 @@ describe('MemoryTransport', () => {
     const seen: string[] = [];
     for await (const page of t.scan({ match: 'k:*', count: 10 })) {
       expect(page.length).toBeLessThanOrEqual(10);
-      seen.push(...page);
+      seen.push(...page.map(String));
       await t.command('UNLINK', page);
     }
     expect(seen.length).toBe(100);
@@ -135,7 +171,9 @@ describe('MemoryTransport', () => {
     await t.close();
     await t.close();
     await expect(t.command('GET', ['k'])).rejects.toBeInstanceOf(ClosedError);
-    await expect(t.batch([{ name: 'GET', args: ['k'] }])).rejects.toBeInstanceOf(ClosedError);
+    await expect(t.batch([{ commands: [{ name: 'GET', args: ['k'] }] }])).rejects.toBeInstanceOf(
+      ClosedError,
+    );
     await expect(t.broadcast('FLUSHDB', [])).rejects.toBeInstanceOf(ClosedError);
     await expect(t.scan({ match: '*' })[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(
       ClosedError,

@@ -3,6 +3,7 @@ import {
   type BatchResult,
   ClosedError,
   type Command,
+  type CommandGroup,
   ConfigError,
   type RedisArg,
   type Reply,
@@ -88,37 +89,53 @@ export class MemoryTransport implements Transport {
   }
 
   /**
-   * Runs the commands in order, each with its own result. With `transaction`, they run in one
-   * synchronous step (nothing else interleaves, blocked pops are served after the last), and a
-   * command Redis would refuse while queueing (unknown, wrong arity) aborts them all with
-   * EXECABORT, as EXEC does.
+   * Runs the groups in order, each command with its own result. An atomic group (or the whole
+   * batch with `transaction`) runs in one synchronous step (nothing else interleaves, blocked
+   * pops are served after its last command), and a command Redis would refuse while queueing
+   * (unknown, wrong arity) aborts that group with EXECABORT, as EXEC does.
    */
-  async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
+  async batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
     if (this.#closed) throw closed();
-    if (commands.length === 0) return [];
-    const run = (c: Command): BatchResult => {
-      try {
-        return { ok: true, value: this.store.call(c.name, c.args) };
-      } catch (error) {
-        return { ok: false, error: toCachexError(error, { command: c.name.toUpperCase() }) };
-      }
-    };
-    if (options?.transaction !== true) return commands.map(run);
-    const queueError = commands.map((c) => this.store.validate(c.name, c.args)).find(Boolean);
-    if (queueError !== undefined) {
-      const aborted = toCachexError(new ReplyError(EXECABORT, { cause: queueError }), {
-        command: 'EXEC',
-      });
-      return commands.map(() => ({ ok: false, error: aborted }));
+    if (options?.transaction === true) {
+      return this.#atomic(groups.flatMap((g) => g.commands));
     }
-    return this.store.atomic(() => commands.map(run));
+    const results: BatchResult[] = [];
+    for (const group of groups) {
+      if (group.atomic === true && group.commands.length > 1) {
+        results.push(...this.#atomic(group.commands));
+      } else {
+        for (const c of group.commands) results.push(this.#run(c));
+      }
+    }
+    return results;
   }
 
-  partitionKeys(keys: readonly string[]): number[][] {
+  #run(c: Command): BatchResult {
+    try {
+      return { ok: true, value: this.store.call(c.name, c.args) };
+    } catch (error) {
+      return { ok: false, error: toCachexError(error, { command: c.name.toUpperCase() }) };
+    }
+  }
+
+  #atomic(commands: readonly Command[]): BatchResult[] {
+    const queueError = commands.map((c) => this.store.validate(c.name, c.args)).find(Boolean);
+    if (queueError !== undefined) {
+      return commands.map(() => ({
+        ok: false,
+        error: toCachexError(new ReplyError(EXECABORT, { cause: queueError }), {
+          command: 'EXEC',
+        }),
+      }));
+    }
+    return this.store.atomic(() => commands.map((c) => this.#run(c)));
+  }
+
+  partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
     return [keys.map((_, i) => i)];
   }
 
-  async *scan(options: ScanOptions): AsyncGenerator<string[], void, undefined> {
+  async *scan(options: ScanOptions): AsyncGenerator<Buffer[], void, undefined> {
     const pages = this.store.scanPages(options.match, options.count ?? 500);
     for (;;) {
       if (this.#closed) throw closed();
@@ -129,7 +146,8 @@ export class MemoryTransport implements Transport {
         throw toCachexError(error, { command: 'SCAN' });
       }
       if (page.done) return;
-      if (page.value.length > 0) yield page.value;
+      // Bytes, like a server's SCAN: the Cache sends them back as they are (UNLINK).
+      if (page.value.length > 0) yield page.value.map((key) => Buffer.from(key, 'utf8'));
     }
   }
 

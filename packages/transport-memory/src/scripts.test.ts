@@ -51,7 +51,7 @@ describe('scripts', () => {
       NotSupportedError,
     );
     // In a batch the error fills its own slot.
-    const [result] = await t.batch([{ name: 'EVAL', args: ['return 1', 0] }]);
+    const [result] = await t.batch([{ commands: [{ name: 'EVAL', args: ['return 1', 0] }] }]);
     expect(result?.ok === false && result.error).toBeInstanceOf(NotSupportedError);
     expect(t.capabilities.scripts).toBe(false);
     await t.close();

@@ -6,6 +6,7 @@ import {
   ClosedError,
   type Command,
   CommandError,
+  type CommandGroup,
   type RedisArg,
   type Reply,
   type RouteOptions,
@@ -23,6 +24,51 @@ import type { ReadFrom, StandaloneTransportOptions } from './options.js';
 function translate(error: unknown): never {
   const command = (error as { command?: { name?: unknown } })?.command?.name;
   throw toCachexError(error, typeof command === 'string' ? { command: command.toUpperCase() } : {});
+}
+
+/** A failed slot, with an error object of its own (errors are never shared between slots). */
+function failed(error: unknown, command: string): BatchResult {
+  return { ok: false, error: toCachexError(error, { command: command.toUpperCase() }) };
+}
+
+function aborted(): BatchResult {
+  return {
+    ok: false,
+    error: new CommandError('The transaction was aborted (EXEC returned nil)', {
+      context: { command: 'EXEC' },
+    }),
+  };
+}
+
+/** One `[error, reply]` pair of a driver pipeline as a batch result. */
+function settled(pair: [Error | null, unknown] | undefined, command: string): BatchResult {
+  if (pair === undefined) return failed(new Error('No reply for this command'), command);
+  const [error, value] = pair;
+  return error ? failed(error, command) : { ok: true, value: value as Reply };
+}
+
+/**
+ * The results of an atomic group sent inside a pipeline: EXEC's array holds each command's
+ * reply (or its runtime error); when EXEC failed (EXECABORT after a queueing error), a command
+ * refused while queueing gets its own error and the others EXEC's.
+ */
+function execResults(
+  commands: readonly Command[],
+  queued: readonly ([Error | null, unknown] | undefined)[],
+  exec: [Error | null, unknown] | undefined,
+): BatchResult[] {
+  const [execError, execValue] = exec ?? [new Error('No reply for EXEC'), null];
+  if (execError || !Array.isArray(execValue)) {
+    return commands.map((c, i) => {
+      const queueError = queued[i]?.[0];
+      if (queueError) return failed(queueError, c.name);
+      return execError ? failed(execError, 'EXEC') : aborted();
+    });
+  }
+  return commands.map((c, i) => {
+    const value = execValue[i] as unknown;
+    return value instanceof Error ? failed(value, c.name) : { ok: true, value: value as Reply };
+  });
 }
 
 // Statuses in which a replica can take a read now or after connecting on demand.
@@ -122,39 +168,62 @@ export class StandaloneTransport implements Transport {
     }
   }
 
-  async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
+  async batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
     if (this.#closed) throw new ClosedError();
+    const commands = groups.flatMap((g) => g.commands);
     if (commands.length === 0) return [];
-    const transaction = options?.transaction === true;
-    const client =
-      !transaction && commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
-    const pipeline = transaction ? client.multi() : client.pipeline();
-    for (const c of commands) pipeline.callBuffer(c.name, ...c.args);
+    if (options?.transaction === true) {
+      return this.#transaction(commands);
+    }
+    const client = commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
+    const pipeline = client.pipeline();
+    for (const group of groups) {
+      // An atomic group keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
+      // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
+      const atomic = group.atomic === true && group.commands.length > 1;
+      if (atomic) pipeline.callBuffer('MULTI');
+      for (const c of group.commands) pipeline.callBuffer(c.name, ...c.args);
+      if (atomic) pipeline.callBuffer('EXEC');
+    }
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await pipeline.exec();
     } catch (error) {
-      const failure = toCachexError(error, { command: transaction ? 'EXEC' : commands[0]!.name });
-      return commands.map(() => ({ ok: false, error: failure }));
+      return commands.map((c) => failed(error, c.name));
     }
-    if (replies === null) {
-      const aborted = new CommandError('The transaction was aborted (EXEC returned nil)', {
-        context: { command: 'EXEC' },
-      });
-      return commands.map(() => ({ ok: false, error: aborted }));
+    const results: BatchResult[] = [];
+    let at = 0;
+    for (const group of groups) {
+      if (group.atomic === true && group.commands.length > 1) {
+        const queued = replies?.slice(at + 1, at + 1 + group.commands.length) ?? [];
+        const exec = replies?.[at + 1 + group.commands.length];
+        at += group.commands.length + 2;
+        results.push(...execResults(group.commands, queued, exec));
+      } else {
+        for (const c of group.commands) results.push(settled(replies?.[at++], c.name));
+      }
     }
-    return replies.map(([error, value], i) =>
-      error
-        ? { ok: false, error: toCachexError(error, { command: commands[i]?.name }) }
-        : { ok: true, value: value as Reply },
-    );
+    return results;
   }
 
-  partitionKeys(keys: readonly string[]): number[][] {
+  async #transaction(commands: readonly Command[]): Promise<BatchResult[]> {
+    const multi = this.#primary.multi();
+    for (const c of commands) multi.callBuffer(c.name, ...c.args);
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await multi.exec();
+    } catch (error) {
+      return commands.map(() => failed(error, 'EXEC'));
+    }
+    if (replies === null) return commands.map(aborted);
+    return commands.map((c, i) => settled(replies[i], c.name));
+  }
+
+  partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
     return [keys.map((_, i) => i)];
   }
 
-  async *scan(options: ScanOptions): AsyncGenerator<string[], void, undefined> {
+  async *scan(options: ScanOptions): AsyncGenerator<Buffer[], void, undefined> {
     // SCAN runs on the primary: a replica may lag and miss fresh keys.
     let cursor = '0';
     do {
@@ -163,7 +232,8 @@ export class StandaloneTransport implements Transport {
         .callBuffer('SCAN', cursor, 'MATCH', options.match, 'COUNT', options.count ?? 500)
         .then(undefined, translate)) as [Buffer, Buffer[]];
       cursor = reply[0].toString();
-      if (reply[1].length > 0) yield reply[1].map((k) => k.toString('utf8'));
+      // Keys stay bytes: one that is not valid UTF-8 must be deleted by its own bytes.
+      if (reply[1].length > 0) yield reply[1];
     } while (cursor !== '0');
   }
 

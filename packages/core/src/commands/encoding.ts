@@ -11,16 +11,31 @@ export function thenMaybe<A, B>(
   return value instanceof Promise ? value.then(fn) : fn(value);
 }
 
-/** Encodes several values for one key (members, list elements, hash values). */
+function settleAll(encoded: MaybePromise<EncodedValue>[]): MaybePromise<EncodedValue[]> {
+  return encoded.some((e) => e instanceof Promise)
+    ? Promise.all(encoded)
+    : (encoded as EncodedValue[]);
+}
+
+/** Encodes several values of one key (hash values). */
 export function encodeAll(
   ctx: CacheContext,
   values: readonly unknown[],
   key: string,
 ): MaybePromise<EncodedValue[]> {
-  const encoded = values.map((v) => ctx.encode(v, key));
-  return encoded.some((e) => e instanceof Promise)
-    ? Promise.all(encoded)
-    : (encoded as EncodedValue[]);
+  return settleAll(values.map((v) => ctx.encode(v, key)));
+}
+
+/**
+ * Encodes several members of one key (set and sorted-set members, list elements)
+ * deterministically, so that the server finds equal values whatever their key order.
+ */
+export function encodeMembers(
+  ctx: CacheContext,
+  values: readonly unknown[],
+  key: string,
+): MaybePromise<EncodedValue[]> {
+  return settleAll(values.map((v) => ctx.encodeMember(v, key)));
 }
 
 /** Decodes one bulk reply; nil (absent) becomes `undefined`. */

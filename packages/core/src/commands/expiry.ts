@@ -1,16 +1,52 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Step, step } from '../step.js';
+import { checkDuration } from '../timeout.js';
 import type { VersionOptions } from './options.js';
 import { toBool, toInt } from './reply.js';
 
-function finite(value: number, what: string, key: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidArgumentError(`${what} must be a finite number, got ${String(value)}`, {
-      context: { key },
-    });
+function duration(value: number, unit: 's' | 'ms', what: string, key: string): number {
+  try {
+    return checkDuration(value, unit, what);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message, { context: { key } });
   }
-  return value;
+}
+
+// Unix time 1e11 is both March 1973 in milliseconds and the year 5138 in seconds: no real
+// expiry lies on the wrong side of it, so a number there was given in the other unit. Passing
+// `Date.now()` to expireAt would otherwise set an expiry 56,000 years away, and passing seconds
+// to pexpireAt would delete the key at once.
+const UNIT_BOUNDARY = 1e11;
+
+function unixSeconds(when: number, key: string): number {
+  const s = duration(when, 's', 'expireAt: unix time', key);
+  if (s >= UNIT_BOUNDARY) {
+    throw new InvalidArgumentError(
+      `expireAt: ${s} looks like milliseconds (as seconds it is after the year 5000); pass unix seconds, a Date, or use pexpireAt`,
+      { context: { key } },
+    );
+  }
+  return s;
+}
+
+function unixMilliseconds(when: number, key: string): number {
+  const ms = duration(when, 'ms', 'pexpireAt: unix time', key);
+  if (ms > 0 && ms < UNIT_BOUNDARY) {
+    throw new InvalidArgumentError(
+      `pexpireAt: ${ms} looks like seconds (as milliseconds it is in 1970-1973); pass unix milliseconds, a Date, or use expireAt`,
+      { context: { key } },
+    );
+  }
+  return ms;
+}
+
+function dateMs(when: Date, method: string, key: string): number {
+  const ms = when.getTime();
+  if (Number.isNaN(ms)) {
+    throw new InvalidArgumentError(`${method}: the Date is invalid`, { context: { key } });
+  }
+  return ms;
 }
 
 /** Seconds left: -1 when the key has no expiry, -2 when it does not exist. */
@@ -29,7 +65,7 @@ export function expireStep(
   seconds: number,
   options?: VersionOptions,
 ): Step<boolean> {
-  const s = finite(seconds, 'expire: seconds', key);
+  const s = duration(seconds, 's', 'expire: seconds', key);
   const storedKey = ctx.makeKey(key, options?.version);
   if (Number.isInteger(s)) return step({ name: 'EXPIRE', args: [storedKey, s] }, toBool, key);
   return step({ name: 'PEXPIRE', args: [storedKey, Math.ceil(s * 1000)] }, toBool, key);
@@ -41,11 +77,14 @@ export function pexpireStep(
   ms: number,
   options?: VersionOptions,
 ): Step<boolean> {
-  const m = Math.ceil(finite(ms, 'pexpire: milliseconds', key));
+  const m = Math.ceil(duration(ms, 'ms', 'pexpire: milliseconds', key));
   return step({ name: 'PEXPIRE', args: [ctx.makeKey(key, options?.version), m] }, toBool, key);
 }
 
-/** `when` is a Date or unix time in seconds (fractions allowed). */
+/**
+ * `when` is a Date or unix time in seconds (fractions allowed). A number of 1e11 or more is
+ * refused: it is a time in milliseconds (see {@link UNIT_BOUNDARY}).
+ */
 export function expireAtStep(
   ctx: CacheContext,
   key: string,
@@ -55,27 +94,30 @@ export function expireAtStep(
   const storedKey = ctx.makeKey(key, options?.version);
   if (when instanceof Date)
     return step(
-      { name: 'PEXPIREAT', args: [storedKey, finite(when.getTime(), 'expireAt: date', key)] },
+      { name: 'PEXPIREAT', args: [storedKey, dateMs(when, 'expireAt', key)] },
       toBool,
       key,
     );
-  const s = finite(when, 'expireAt: unix seconds', key);
+  const s = unixSeconds(when, key);
   if (Number.isInteger(s)) return step({ name: 'EXPIREAT', args: [storedKey, s] }, toBool, key);
   return step({ name: 'PEXPIREAT', args: [storedKey, Math.ceil(s * 1000)] }, toBool, key);
 }
 
-/** `when` is a Date or unix time in milliseconds. */
+/**
+ * `when` is a Date or unix time in milliseconds. A positive number below 1e11 (before March
+ * 1973) is refused: it is a time in seconds.
+ */
 export function pexpireAtStep(
   ctx: CacheContext,
   key: string,
   when: Date | number,
   options?: VersionOptions,
 ): Step<boolean> {
-  const ms = when instanceof Date ? when.getTime() : when;
+  const ms = when instanceof Date ? dateMs(when, 'pexpireAt', key) : unixMilliseconds(when, key);
   return step(
     {
       name: 'PEXPIREAT',
-      args: [ctx.makeKey(key, options?.version), Math.ceil(finite(ms, 'pexpireAt: time', key))],
+      args: [ctx.makeKey(key, options?.version), Math.ceil(ms)],
     },
     toBool,
     key,

@@ -38,8 +38,9 @@ export type {
 
 /**
  * List methods of the Cache (also queued by pipelines). Elements are encoded by the codec, and
- * so are the values a method looks for (`lrem`, `lpos`, the `linsert` pivot): equal values
- * encode to equal bytes, so objects can be found too.
+ * so are the values a method looks for (`lrem`, `lpos`, the `linsert` pivot), deterministically
+ * (object keys sorted at every level): equal values encode to equal bytes whatever their key
+ * order, so objects can be found too, and objects read back from a list have sorted keys.
  */
 export interface ListMethods {
   /**

@@ -2,8 +2,8 @@ import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Step, step } from '../step.js';
 import type { RedisArg } from '../types/transport.js';
-import { decodeArray, decodeOrUndefined, encodeAll, thenMaybe } from './encoding.js';
-import type { VersionOptions } from './options.js';
+import { decodeArray, decodeOrUndefined, encodeMembers, thenMaybe } from './encoding.js';
+import { type VersionOptions, versionFor } from './options.js';
 import { isOk, toArray, toInt } from './reply.js';
 
 /** An end of a list: LEFT is the head (index 0), RIGHT the tail. */
@@ -84,8 +84,8 @@ export function moveKeys(
   options?: MoveVersionOptions,
 ): [string, string] {
   return [
-    ctx.makeKey(src, options?.versionSrc ?? options?.version),
-    ctx.makeKey(dst, options?.versionDst ?? options?.version),
+    ctx.makeKey(src, versionFor(options?.versionSrc, options)),
+    ctx.makeKey(dst, versionFor(options?.versionDst, options)),
   ];
 }
 
@@ -103,7 +103,7 @@ export function pushStep(
     });
   }
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(encodeAll(ctx, values, key), (encoded) =>
+  return thenMaybe(encodeMembers(ctx, values, key), (encoded) =>
     step({ name, args: [storedKey, ...encoded] }, toInt, key),
   );
 }
@@ -161,7 +161,7 @@ export function lsetStep(
 ) {
   const storedKey = ctx.makeKey(key, options?.version);
   const i = integer(index, 'lset: index', key);
-  return thenMaybe(ctx.encode(value, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
     step({ name: 'LSET', args: [storedKey, i, encoded] }, isOk, key),
   );
 }
@@ -190,7 +190,7 @@ export function lremStep(
 ) {
   const storedKey = ctx.makeKey(key, options?.version);
   const n = integer(count, 'lrem: count', key);
-  return thenMaybe(ctx.encode(value, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
     step({ name: 'LREM', args: [storedKey, n, encoded] }, toInt, key),
   );
 }
@@ -210,7 +210,7 @@ export function linsertStep(
     );
   }
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(encodeAll(ctx, [pivot, value], key), ([p, v]) =>
+  return thenMaybe(encodeMembers(ctx, [pivot, value], key), ([p, v]) =>
     step({ name: 'LINSERT', args: [storedKey, where, p!, v!] }, toInt, key),
   );
 }
@@ -230,7 +230,7 @@ export function lposStep(ctx: CacheContext, key: string, value: unknown, options
     extra.push('COUNT', nonNegative(options.count, 'lpos: count', key));
   if (options?.maxlen !== undefined)
     extra.push('MAXLEN', nonNegative(options.maxlen, 'lpos: maxlen', key));
-  return thenMaybe(ctx.encode(value, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
     step(
       { name: 'LPOS', args: [storedKey, encoded, ...extra], read: READ },
       (r): number | number[] | undefined =>

@@ -35,3 +35,14 @@ export interface ScanKeysOptions {
   /** SCAN COUNT hint, and the batch size of deletes. Default 500. */
   count?: number;
 }
+
+/**
+ * The version for one key of a multi-key call: its own option (`versionSrc`…) when given, even
+ * an invalid one (which `makeKey` then refuses), else the call's `version`.
+ */
+export function versionFor(
+  specific: number | undefined,
+  options: VersionOptions | undefined,
+): number | undefined {
+  return specific !== undefined ? specific : options?.version;
+}

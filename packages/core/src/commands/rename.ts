@@ -1,6 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { type Step, step } from '../step.js';
-import type { VersionOptions } from './options.js';
+import { type VersionOptions, versionFor } from './options.js';
 import { toBool, toText } from './reply.js';
 
 /** Versions for the two keys of a rename (each defaults to `version`, then the cache's). */
@@ -16,8 +16,8 @@ function keysOf(
   options?: RenameOptions,
 ): [string, string] {
   return [
-    ctx.makeKey(src, options?.versionSrc ?? options?.version),
-    ctx.makeKey(dst, options?.versionDst ?? options?.version),
+    ctx.makeKey(src, versionFor(options?.versionSrc, options)),
+    ctx.makeKey(dst, versionFor(options?.versionDst, options)),
   ];
 }
 

@@ -26,7 +26,9 @@ export async function* iterKeys(
 ): AsyncGenerator<string, void, undefined> {
   const match = ctx.makePattern(pattern, options?.version);
   for await (const page of ctx.transport.scan({ match, count: countOf(options) })) {
-    for (const storedKey of page) yield ctx.reverseKey(storedKey);
+    // Keys that are not valid UTF-8 (written by another client) read with U+FFFD in place of
+    // the bad bytes: user keys are text.
+    for (const storedKey of page) yield ctx.reverseKey(storedKey.toString('utf8'));
   }
 }
 
@@ -43,7 +45,8 @@ export async function keys(
 
 /**
  * Deletes every key matching `pattern` with SCAN and UNLINK in batches of `count`, so that a
- * broad pattern never builds one huge command or holds every key in memory.
+ * broad pattern never builds one huge command or holds every key in memory. Keys go from SCAN
+ * to UNLINK as bytes, so keys that are not valid UTF-8 are deleted too.
  */
 export async function deletePattern(
   ctx: CacheContext,
@@ -58,7 +61,7 @@ export async function deletePattern(
       const chunk = page.slice(start, start + count);
       const groups = ctx.transport.partitionKeys(chunk);
       const results = await ctx.transport.batch(
-        groups.map((g) => ({ name: 'UNLINK', args: g.map((i) => chunk[i]!) })),
+        groups.map((g) => ({ commands: [{ name: 'UNLINK', args: g.map((i) => chunk[i]!) }] })),
       );
       for (const result of results) {
         if (!result.ok) throw toCachexError(result.error, { command: 'UNLINK' });

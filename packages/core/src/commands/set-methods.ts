@@ -24,8 +24,9 @@ export type { SetPopOptions } from './sets.js';
 
 /**
  * Set methods of the Cache (also queued by pipelines). Members go through the codec, so any
- * value can be a member; membership tests rely on equal values encoding to equal bytes (true
- * of the canonical JSON serializer). Sets come back as arrays, in server order.
+ * value can be a member. They are encoded deterministically (object keys sorted at every
+ * level), so `{ a: 1, b: 2 }` and `{ b: 2, a: 1 }` are the same member, and objects read back
+ * from a set have their keys in sorted order. Sets come back as arrays, in server order.
  *
  * Members are always passed as a list, so a member that is itself an array is unambiguous:
  * `sadd('s', [[1, 2]])` adds the one member `[1, 2]`.

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import { decodeArray, thenMaybe } from './encoding.js';
-import type { VersionOptions } from './options.js';
+import { type VersionOptions, versionFor } from './options.js';
 import { toBool, toInt } from './reply.js';
 
 // Set commands over several keys. The keys are passed through as they are: on a cluster they
@@ -43,9 +43,9 @@ export function smoveStep(
   member: unknown,
   options?: SmoveOptions,
 ): MaybePromise<Step<boolean>> {
-  const src = ctx.makeKey(source, options?.versionSrc ?? options?.version);
-  const dst = ctx.makeKey(destination, options?.versionDst ?? options?.version);
-  return thenMaybe(ctx.encode(member, source), (encoded) =>
+  const src = ctx.makeKey(source, versionFor(options?.versionSrc, options));
+  const dst = ctx.makeKey(destination, versionFor(options?.versionDst, options));
+  return thenMaybe(ctx.encodeMember(member, source), (encoded) =>
     step({ name: 'SMOVE', args: [src, dst, encoded] }, toBool, source),
   );
 }
@@ -75,7 +75,7 @@ export function combineStoreStep(
   options?: SetStoreOptions,
 ): Step<number> {
   const list = keyList(keys, `${name.toLowerCase()}store`);
-  const dest = ctx.makeKey(destination, options?.versionDest ?? options?.version);
-  const sources = list.map((k) => ctx.makeKey(k, options?.versionKeys ?? options?.version));
+  const dest = ctx.makeKey(destination, versionFor(options?.versionDest, options));
+  const sources = list.map((k) => ctx.makeKey(k, versionFor(options?.versionKeys, options)));
   return step({ name: `${name}STORE`, args: [dest, ...sources] }, toInt, destination);
 }

@@ -3,13 +3,13 @@ import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
-import { decodeArray, decodeOrUndefined, encodeAll, thenMaybe } from './encoding.js';
+import { decodeArray, decodeOrUndefined, encodeMembers, thenMaybe } from './encoding.js';
 import type { VersionOptions } from './options.js';
 import { toArray, toBool, toInt } from './reply.js';
 
-// Single-key set commands. Members go through the codec; membership probes (srem, sismember,
-// smismember, smove) rely on the codec being deterministic, which the canonical JSON
-// serializer is (equal objects encode to equal bytes).
+// Single-key set commands. Members go through the codec's deterministic encoding, so the
+// membership probes (srem, sismember, smismember, smove) find equal objects whatever their
+// key order.
 
 const READ = true;
 
@@ -50,7 +50,7 @@ export function saddStep(
     throw new InvalidArgumentError('sadd: no members to add', { context: { key } });
   }
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+  return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
     step({ name: 'SADD', args: [storedKey, ...encoded] }, toInt, key),
   );
 }
@@ -64,7 +64,7 @@ export function sremStep(
   checkList(members, 'srem', key);
   const storedKey = ctx.makeKey(key, options?.version);
   if (members.length === 0) return constant(0);
-  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+  return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
     step({ name: 'SREM', args: [storedKey, ...encoded] }, toInt, key),
   );
 }
@@ -88,7 +88,7 @@ export function sismemberStep(
   options?: VersionOptions,
 ): MaybePromise<Step<boolean>> {
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(ctx.encode(member, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step({ name: 'SISMEMBER', args: [storedKey, encoded], read: READ }, toBool, key),
   );
 }
@@ -102,7 +102,7 @@ export function smismemberStep(
   checkList(members, 'smismember', key);
   const storedKey = ctx.makeKey(key, options?.version);
   if (members.length === 0) return constant([]);
-  return thenMaybe(encodeAll(ctx, members, key), (encoded: EncodedValue[]) =>
+  return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
     step(
       { name: 'SMISMEMBER', args: [storedKey, ...encoded], read: READ },
       (reply: Reply) => toArray(reply).map(toBool),

@@ -28,7 +28,8 @@ import {
 
 /**
  * Sorted-set methods of the Cache (also queued by pipelines). Members are encoded by the codec
- * (so objects and arrays work as members); scores are plain numbers, `±Infinity` included.
+ * deterministically (object keys sorted at every level, so objects and arrays work as members
+ * whatever their key order, and come back with sorted keys); scores are plain numbers, `±Infinity` included.
  * Results that hold scores use `[member, score]` tuples.
  */
 export interface SortedSetMethods {

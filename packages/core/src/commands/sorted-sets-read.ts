@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
-import { decodeArray, encodeAll, thenMaybe } from './encoding.js';
+import { decodeArray, encodeMembers, thenMaybe } from './encoding.js';
+import { flag } from './flags.js';
 import type { VersionOptions } from './options.js';
 import { toArray, toInt } from './reply.js';
 import type { ZRangeByScoreOptions, ZRangeOptions, ZScoreBound } from './sorted-set-options.js';
@@ -58,7 +59,7 @@ export function zrangeStep(
 ): Step<Range> {
   const what = name.toLowerCase();
   const args = rankRangeArgs(ctx, what, key, start, stop, options?.version);
-  const withScores = options?.withScores === true;
+  const withScores = flag(options, 'withScores', what, key);
   if (withScores) args.push('WITHSCORES');
   return step({ name, args, read: READ }, rangeReply(ctx, key, withScores), key);
 }
@@ -85,7 +86,7 @@ export function zrangeByScoreStep(
     [to, forward ? 'max' : 'min'],
     options?.version,
   );
-  const withScores = options?.withScores === true;
+  const withScores = flag(options, 'withScores', what, key);
   if (withScores) args.push('WITHSCORES');
   const { offset, count } = options ?? {};
   if ((offset === undefined) !== (count === undefined)) {
@@ -113,7 +114,7 @@ export function zrankStep(
   options?: VersionOptions,
 ): MaybePromise<Step<number | undefined>> {
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(ctx.encode(member, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step(
       { name, args: [storedKey, encoded], read: READ },
       (reply) => (reply === null ? undefined : toInt(reply)),
@@ -129,7 +130,7 @@ export function zscoreStep(
   options?: VersionOptions,
 ): MaybePromise<Step<number | undefined>> {
   const storedKey = ctx.makeKey(key, options?.version);
-  return thenMaybe(ctx.encode(member, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step({ name: 'ZSCORE', args: [storedKey, encoded], read: READ }, parseScore, key),
   );
 }
@@ -143,7 +144,7 @@ export function zmscoreStep(
   const storedKey = ctx.makeKey(key, options?.version);
   // ZMSCORE needs at least one member; no members have no scores.
   if (members.length === 0) return constant([]);
-  return thenMaybe(encodeAll(ctx, members, key), (encoded) =>
+  return thenMaybe(encodeMembers(ctx, members, key), (encoded) =>
     step(
       { name: 'ZMSCORE', args: [storedKey, ...encoded], read: READ },
       (reply) => toArray(reply).map(parseScore),

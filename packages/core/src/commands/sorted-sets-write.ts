@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import type { RedisArg } from '../types/transport.js';
-import { encodeAll, thenMaybe } from './encoding.js';
+import { encodeMembers, thenMaybe } from './encoding.js';
+import { flag } from './flags.js';
 import type { VersionOptions } from './options.js';
 import { toInt } from './reply.js';
 import type { ZAddOptions, ZMembers, ZPopOptions, ZScoreBound } from './sorted-set-options.js';
@@ -19,7 +20,11 @@ import {
 
 /** The ZADD flags, refusing the combinations Redis rejects before anything is sent. */
 function zaddFlags(options: ZAddOptions | undefined, key: string): string[] {
-  const { nx = false, xx = false, gt = false, lt = false, ch = false } = options ?? {};
+  const nx = flag(options, 'nx', 'zadd', key);
+  const xx = flag(options, 'xx', 'zadd', key);
+  const gt = flag(options, 'gt', 'zadd', key);
+  const lt = flag(options, 'lt', 'zadd', key);
+  const ch = flag(options, 'ch', 'zadd', key);
   const clash = (nx && xx) || (nx && (gt || lt)) || (gt && lt);
   if (clash) {
     throw new InvalidArgumentError(
@@ -49,7 +54,7 @@ export function zaddStep(
   const entries = memberEntries(members, key);
   const scores = entries.map(([, score]) => formatScore(score, 'zadd: score', key));
   return thenMaybe(
-    encodeAll(
+    encodeMembers(
       ctx,
       entries.map(([member]) => member),
       key,
@@ -71,7 +76,7 @@ export function zincrbyStep(
 ): MaybePromise<Step<number>> {
   const storedKey = ctx.makeKey(key, options?.version);
   const increment = formatScore(amount, 'zincrby: amount', key);
-  return thenMaybe(ctx.encode(member, key), (encoded) =>
+  return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step(
       { name: 'ZINCRBY', args: [storedKey, increment, encoded] },
       (reply) => parseScore(reply) ?? Number.NaN,
@@ -89,7 +94,7 @@ export function zremStep(
   const storedKey = ctx.makeKey(key, options?.version);
   // ZREM needs at least one member; removing none removes nothing.
   if (members.length === 0) return constant(0);
-  return thenMaybe(encodeAll(ctx, members, key), (encoded) =>
+  return thenMaybe(encodeMembers(ctx, members, key), (encoded) =>
     step({ name: 'ZREM', args: [storedKey, ...encoded] }, toInt, key),
   );
 }

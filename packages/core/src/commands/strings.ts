@@ -1,10 +1,11 @@
-import type { CacheContext } from '../cache-context.js';
+import { type CacheContext, checkVersion } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
 import { thenMaybe } from './encoding.js';
+import { checkOptions, flag } from './flags.js';
 import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
 import { isOk, toBool, toInt, toPositive } from './reply.js';
 
@@ -18,6 +19,7 @@ export function getStep<T, D>(
   key: string,
   options?: GetOptions<D>,
 ): Step<T | D | undefined> {
+  checkOptions(options, 'get', 'for a default value pass { default: value }', key);
   return step(
     { name: 'GET', args: [ctx.makeKey(key, options?.version)], read: READ },
     (reply) =>
@@ -36,8 +38,9 @@ export function setStep(
   value: unknown,
   options?: SetOptions,
 ): MaybePromise<Step<boolean>> {
-  const nx = options?.nx === true;
-  const xx = options?.xx === true;
+  checkOptions(options, 'set', 'for a timeout pass { timeout: seconds }', key);
+  const nx = flag(options, 'nx', 'set', key);
+  const xx = flag(options, 'xx', 'set', key);
   if (nx && xx)
     throw new InvalidArgumentError('set: nx and xx cannot be used together', { context: { key } });
   const storedKey = ctx.makeKey(key, options?.version);
@@ -68,6 +71,7 @@ export function getSetStep<T>(
   value: unknown,
   options?: TimeoutOptions,
 ): MaybePromise<AnyStep<T | undefined>> {
+  checkOptions(options, 'getSet', 'for a timeout pass { timeout: seconds }', key);
   const storedKey = ctx.makeKey(key, options?.version);
   const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
   const previous = (reply: Reply) =>
@@ -96,6 +100,7 @@ export function touchStep(
   key: string,
   options?: TimeoutOptions,
 ): AnyStep<boolean> {
+  checkOptions(options, 'touch', 'for a timeout pass { timeout: seconds }', key);
   const storedKey = ctx.makeKey(key, options?.version);
   const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
   if (expiry.kind === 'delete') return step({ name: 'DEL', args: [storedKey] }, toPositive, key);
@@ -161,7 +166,7 @@ export function incrVersionStep(
   options?: VersionOptions,
 ): Step<number> {
   checkDelta('incrVersion/decrVersion', delta, key);
-  const from = options?.version ?? ctx.version;
+  const from = options?.version === undefined ? ctx.version : checkVersion(options.version);
   const to = from + delta;
   // RENAME moves value and TTL atomically (DESIGN §4); a missing key is a KeyNotFoundError.
   return step(

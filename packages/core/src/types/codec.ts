@@ -36,6 +36,13 @@ export interface Codec {
   /** Encodes a value for storage. Throws an `EncodeError` for values it cannot represent. */
   encode(value: unknown): MaybePromise<EncodedValue>;
   /**
+   * Deterministic encoding, for values the server compares byte for byte: set and sorted-set
+   * members, list elements and their probes (`lpos`, `lrem`). Equal values give equal bytes
+   * whatever the key order of their objects (keys are sorted at every level). Optional for
+   * custom codecs: without it, `encode` is used.
+   */
+  encodeMember?(value: unknown): MaybePromise<EncodedValue>;
+  /**
    * Decodes stored bytes. Throws a `DecodeError` naming `key` when no configured codec can read
    * them.
    */

@@ -31,12 +31,27 @@ export interface Command extends RouteOptions {
   args: readonly RedisArg[];
 }
 
+/**
+ * Commands of a batch that belong to one cache operation. An atomic group runs as one
+ * MULTI/EXEC block (nothing else interleaves, and a command refused while queueing aborts the
+ * whole group), inside a plain batch too, so an operation is as atomic in a pipeline as it is
+ * on its own.
+ */
+export interface CommandGroup {
+  readonly commands: readonly Command[];
+  /** Run the commands as one MULTI/EXEC block. Meaningful with two commands or more. */
+  readonly atomic?: boolean;
+}
+
 /** The outcome of one command of a batch: its reply, or the error the server gave for it. */
 export type BatchResult = { ok: true; value: Reply } | { ok: false; error: CachexError };
 
 /** Options of {@link Transport.batch}. */
 export interface BatchOptions {
-  /** Wrap the commands in MULTI/EXEC. On a cluster, only commands of one slot can be atomic. */
+  /**
+   * Wrap the whole batch in one MULTI/EXEC block (the groups' own `atomic` flags are then
+   * implied). On a cluster, only commands of one slot can be atomic.
+   */
   transaction?: boolean;
 }
 
@@ -82,20 +97,25 @@ export interface Transport {
   command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply>;
 
   /**
-   * Sends several commands in one round trip (per node). Results come back in call order; one
-   * command's error fills its slot without losing the others'. With `transaction` a failed
-   * EXEC fails every slot.
+   * Sends groups of commands in one round trip (per node). Results come back flat, one per
+   * command, in call order; one command's error fills its slot without losing the others'. An
+   * atomic group (or the whole batch with `transaction`) whose EXEC fails fails each of its
+   * slots, each with its own error object.
    */
-  batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]>;
+  batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]>;
 
   /**
    * Splits keys into groups that one multi-key command (MGET, UNLINK, a MULTI block) may carry
    * together. Returns groups of indexes into `keys`. Standalone: a single group.
    */
-  partitionKeys(keys: readonly string[]): number[][];
+  partitionKeys(keys: readonly (string | Buffer)[]): number[][];
 
-  /** Iterates every key matching the pattern, page by page, over every primary (SCAN). */
-  scan(options: ScanOptions): AsyncIterable<string[]>;
+  /**
+   * Iterates every key matching the pattern, page by page, over every primary (SCAN). Keys
+   * come as the server holds them: bytes, which need not be valid UTF-8, so that a key read
+   * here can be deleted by sending the same bytes back.
+   */
+  scan(options: ScanOptions): AsyncIterable<Buffer[]>;
 
   /** Sends one command to every primary (e.g. FLUSHDB) and resolves with each reply. */
   broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]>;

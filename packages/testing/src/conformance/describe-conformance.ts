@@ -3,6 +3,7 @@ import { afterEach, describe } from 'vitest';
 import { codecGroup } from './groups/codecs.js';
 import { errorGroup } from './groups/errors.js';
 import { hashGroup } from './groups/hashes.js';
+import { hostileInputGroup } from './groups/hostile-input.js';
 import { keyGroup } from './groups/keys.js';
 import { listGroup } from './groups/lists.js';
 import { manyGroup } from './groups/many.js';
@@ -65,5 +66,6 @@ export function describeCacheConformance(options: ConformanceOptions): void {
     sortedSetGroup(h);
     listGroup(h);
     pipelineGroup(h);
+    hostileInputGroup(h);
   });
 }

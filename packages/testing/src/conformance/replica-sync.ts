@@ -1,7 +1,7 @@
 import type {
   BatchOptions,
   BatchResult,
-  Command,
+  CommandGroup,
   RedisArg,
   Reply,
   RouteOptions,
@@ -32,9 +32,9 @@ export function withReplicaSync(inner: Transport, replicas = 1, timeoutMs = 2000
       if (options?.read !== true && name !== 'WAIT') await wait();
       return reply;
     },
-    async batch(commands: readonly Command[], options?: BatchOptions): Promise<BatchResult[]> {
-      const results = await inner.batch(commands, options);
-      if (commands.some((c) => c.read !== true)) await wait();
+    async batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
+      const results = await inner.batch(groups, options);
+      if (groups.some((g) => g.commands.some((c) => c.read !== true))) await wait();
       return results;
     },
     partitionKeys: (keys) => inner.partitionKeys(keys),

@@ -1,0 +1,44 @@
+import { InvalidArgumentError } from '../errors.js';
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/**
+ * Reads a boolean option (`nx`, `xx`, `withScores`…): `undefined` is false; anything but a
+ * boolean is an {@link InvalidArgumentError}, so `{ nx: 1 }` or `{ nx: 'false' }` never passes
+ * silently as a different command than the caller meant.
+ */
+export function flag(
+  options: object | undefined,
+  name: string,
+  method: string,
+  key?: string,
+): boolean {
+  const value = (options as Record<string, unknown> | undefined)?.[name];
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  throw new InvalidArgumentError(`${method}: ${name} must be a boolean, got ${describe(value)}`, {
+    context: key === undefined ? {} : { key },
+  });
+}
+
+/**
+ * Checks that an options argument is an object (or absent). A bare number or string there is
+ * a call written for another library's signature, e.g. `set(key, value, 60)` meant as a
+ * timeout: refusing it beats silently ignoring it.
+ */
+export function checkOptions<O extends object>(
+  options: O | undefined,
+  method: string,
+  hint: string,
+  key?: string,
+): O | undefined {
+  if (options === undefined || (typeof options === 'object' && options !== null)) return options;
+  throw new InvalidArgumentError(
+    `${method}: options must be an object, got ${describe(options)}${hint ? ` (${hint})` : ''}`,
+    { context: key === undefined ? {} : { key } },
+  );
+}

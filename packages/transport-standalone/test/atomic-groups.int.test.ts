@@ -1,0 +1,148 @@
+import { createCodec } from '@cachex/codecs';
+import { createCache } from '@cachex/core';
+import { getTestServers, randomPrefix, until } from '@cachex/testing';
+import { Redis as IORedis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStandaloneTransport } from '../src/index.js';
+
+// What the server really receives, read with MONITOR: a multi-command call keeps its own
+// MULTI/EXEC block inside a plain pipeline, exactly as when it runs on its own.
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** Starts MONITOR and returns the commands seen (lower-case name + args) per client address. */
+async function monitor(): Promise<Map<string, string[][]>> {
+  const { host, port } = getTestServers().standalone;
+  const admin = new IORedis({ host, port, lazyConnect: true });
+  const seen = new Map<string, string[][]>();
+  const stream = await admin.monitor();
+  stream.on('monitor', (_time: string, args: string[], source: string) => {
+    const list = seen.get(source) ?? [];
+    list.push([String(args[0]).toLowerCase(), ...args.slice(1).map(String)]);
+    seen.set(source, list);
+  });
+  closers.push(async () => {
+    stream.disconnect();
+    admin.disconnect();
+  });
+  // MONITOR is on once it reports its own PING.
+  await until(async () => {
+    await admin.ping();
+    return [...seen.values()].some((cmds) => cmds.some((c) => c[0] === 'ping'));
+  });
+  return seen;
+}
+
+/** The commands of the one client that touched `prefix`, from its first to its last use of it. */
+function commandsOf(seen: Map<string, string[][]>, prefix: string): string[] {
+  for (const cmds of seen.values()) {
+    const ours = cmds.filter((c) => c.some((a) => a.startsWith(prefix)));
+    if (ours.length === 0) continue;
+    const first = cmds.indexOf(ours[0]!);
+    const last = cmds.indexOf(ours[ours.length - 1]!);
+    const end = cmds[last + 1]?.[0] === 'exec' ? last + 1 : last;
+    const start = cmds[first - 1]?.[0] === 'multi' ? first - 1 : first;
+    return cmds
+      .slice(start, end + 1)
+      .map((c) => (c[0] === 'multi' || c[0] === 'exec' ? c[0] : `${c[0]} ${c[1]}`));
+  }
+  return [];
+}
+
+describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)', (driver) => {
+  it('setMany with a timeout sends the same MULTI/EXEC block on the Cache and in a pipeline', async () => {
+    const seen = await monitor();
+    const prefix = randomPrefix();
+    const transport = createStandaloneTransport({
+      location: getTestServers().standalone.url,
+      driver,
+    });
+    closers.push(() => transport.close());
+    const cache = createCache({ transport, codec: createCodec(), keyPrefix: prefix });
+    const k = (key: string) => cache.makeKey(key);
+
+    await cache.setMany({ a: 1, b: 2 }, { timeout: 60 });
+    await until(() => commandsOf(seen, prefix).length >= 4);
+    expect(commandsOf(seen, prefix)).toEqual(['multi', `set ${k('a')}`, `set ${k('b')}`, 'exec']);
+
+    seen.clear();
+    const results = await cache
+      .pipeline()
+      .get('x')
+      .setMany({ c: 1, d: 2 }, { timeout: 60 })
+      .get('y')
+      .exec();
+    expect(results).toEqual([undefined, undefined, undefined]);
+    await until(() => commandsOf(seen, prefix).length >= 6);
+    expect(commandsOf(seen, prefix)).toEqual([
+      `get ${k('x')}`,
+      'multi',
+      `set ${k('c')}`,
+      `set ${k('d')}`,
+      'exec',
+      `get ${k('y')}`,
+    ]);
+    expect(await cache.ttl('d')).toBeGreaterThan(55);
+  });
+
+  it('a failed call leaves the others, and the atomic block, applied', async () => {
+    const prefix = randomPrefix();
+    const transport = createStandaloneTransport({
+      location: getTestServers().standalone.url,
+      driver,
+    });
+    closers.push(() => transport.close());
+    const cache = createCache({ transport, codec: createCodec(), keyPrefix: prefix });
+    await cache.context.transport.command('LPUSH', [cache.makeKey('list'), 'x']);
+    const results = await cache
+      .pipeline()
+      .set('before', 1)
+      .setMany({ c: 1, d: 2 }, { timeout: 60 })
+      .incr('list')
+      .set('after', 2)
+      .exec();
+    expect(results[0]).toBe(true);
+    expect(results[1]).toBeUndefined();
+    expect(results[2]).toBeInstanceOf(Error);
+    expect(results[3]).toBe(true);
+    expect(await cache.getMany(['before', 'c', 'd', 'after'])).toEqual(
+      new Map<string, number>([
+        ['before', 1],
+        ['c', 1],
+        ['d', 2],
+        ['after', 2],
+      ]),
+    );
+  });
+
+  it('batch: a queueing error aborts only its own atomic group, each slot with its own error', async () => {
+    const prefix = randomPrefix();
+    const transport = createStandaloneTransport({
+      location: getTestServers().standalone.url,
+      driver,
+    });
+    closers.push(() => transport.close());
+    const results = await transport.batch([
+      { commands: [{ name: 'SET', args: [`${prefix}:a`, '1'] }] },
+      {
+        atomic: true,
+        commands: [
+          { name: 'SET', args: [`${prefix}:b`, '1'] },
+          { name: 'SET', args: [`${prefix}:c`] },
+          { name: 'SET', args: [`${prefix}:d`, '1'] },
+        ],
+      },
+      { commands: [{ name: 'GET', args: [`${prefix}:a`] }] },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, false, true]);
+    const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));
+    expect(errors[1]?.message).toMatch(/wrong number of arguments/);
+    expect(errors[0]?.message).toMatch(/EXECABORT/);
+    expect(errors[0]).not.toBe(errors[2]);
+    expect(await transport.command('EXISTS', [`${prefix}:b`, `${prefix}:d`])).toBe(0);
+    expect(results[4]).toEqual({ ok: true, value: Buffer.from('1') });
+  });
+});
