@@ -143,12 +143,14 @@ export class Cache {
 
   /**
    * A pipeline: queue any cache method (except blocking list pops), then `exec()` sends them in
-   * one round trip and resolves their results in call order. A failed command leaves its typed
-   * error in its slot; the others keep their results.
+   * one round trip and resolves a tuple of their results in call order. A failed call leaves
+   * its typed error in its slot; the others keep their results. Each call keeps its own
+   * atomicity; `{ transaction: true }` makes the whole pipeline one MULTI/EXEC block, and a
+   * call that fails on the client then rejects `exec()` without sending anything.
    *
    * @example
    * ```ts
-   * const [, value, n] = await cache.pipeline().set('a', 1).get('a').incr('hits').exec();
+   * const [, value, n] = await cache.pipeline().set('a', 1).get<number>('a').incr('hits').exec();
    * ```
    */
   pipeline(options?: PipelineOptions): Pipeline {

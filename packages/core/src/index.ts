@@ -66,8 +66,14 @@ export {
 export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
 export { installCacheMethods, installPipelineMethods } from './methods/install.js';
-export type { Pipelined, StepTable } from './methods/types.js';
-export type { PipelineMethods, PipelineOptions, PipelineResult } from './pipeline.js';
+export type { Out, Returns, ReturnsPromise, StepTable } from './methods/types.js';
+export type {
+  PipelineMethods,
+  PipelineOptions,
+  PipelineResult,
+  PipelineResults,
+  ReturnsPipeline,
+} from './pipeline.js';
 export { createPipeline, Pipeline } from './pipeline.js';
 export type { AnyStep, ConstantStep, Step } from './step.js';
 export { constant, runStep, step } from './step.js';

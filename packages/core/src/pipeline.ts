@@ -7,7 +7,7 @@ import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-met
 import { type StringMethods, stringSteps } from './commands/string-methods.js';
 import { type CachexError, isCachexError } from './errors.js';
 import { type AnyBuilder, ENQUEUE, installPipelineMethods } from './methods/install.js';
-import type { Pipelined } from './methods/types.js';
+import type { Returns } from './methods/types.js';
 import { type AnyStep, repliesOf, type Step } from './step.js';
 import { toCachexError } from './translate-error.js';
 import type { MaybePromise } from './types/codec.js';
@@ -25,7 +25,20 @@ export interface PipelineOptions {
 }
 
 /** The result of one queued call: its value, or the `CachexError` it failed with. */
-export type PipelineResult = unknown;
+export type PipelineResult<T = unknown> = T | CachexError;
+
+/**
+ * What `exec()` resolves for a pipeline whose queued calls have the result types `Results`:
+ * a tuple with each call's result, or the `CachexError` it failed with.
+ */
+export type PipelineResults<Results extends readonly unknown[]> = {
+  -readonly [I in keyof Results]: PipelineResult<Results[I]>;
+};
+
+/** Methods that queue their call and return the pipeline, with the result type appended. */
+export interface ReturnsPipeline<Results extends unknown[]> extends Returns {
+  readonly out: Pipeline<[...Results, this['in']]>;
+}
 
 /** A context whose default version is the pipeline's. */
 function withVersion(ctx: CacheContext, version: number | undefined): CacheContext {
@@ -64,7 +77,7 @@ const UNSENT = new Set<string>(['E_CONNECTION', 'E_TIMEOUT', 'E_CLOSED']);
  * whether it succeeded or not, and can be reused.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface lists the queued methods installed below.
-export class Pipeline {
+export class Pipeline<Results extends unknown[] = []> {
   /** Key making and encoding, with the pipeline's version. */
   readonly context: CacheContext;
   readonly #transaction: boolean;
@@ -100,10 +113,10 @@ export class Pipeline {
    * Each call keeps its own atomicity: a multi-command call (e.g. `setMany` with a timeout)
    * runs as its own MULTI/EXEC block, as it does on the Cache.
    */
-  async exec(): Promise<PipelineResult[]> {
+  async exec(): Promise<PipelineResults<Results>> {
     const queued = this.#queue;
     this.#queue = [];
-    if (queued.length === 0) return [];
+    if (queued.length === 0) return [] as unknown as PipelineResults<Results>;
     const built = await Promise.allSettled(queued);
     if (this.#transaction) {
       const failed = built.find((b) => b.status === 'rejected');
@@ -129,7 +142,7 @@ export class Pipeline {
       throw first.error;
     }
     let offset = 0;
-    return Promise.all(
+    const settled = await Promise.all(
       steps.map((step) => {
         if (isCachexError(step)) return step;
         const slice = results.slice(offset, offset + step.commands.length);
@@ -137,18 +150,23 @@ export class Pipeline {
         return settle(step, slice);
       }),
     );
+    return settled as PipelineResults<Results>;
   }
 }
 
-/** The queued forms of every pipeline method. */
-export interface PipelineMethods
-  extends Pipelined<
-    StringMethods & HashMethods & SetMethods & SortedSetMethods & ListMethods,
-    Pipeline
-  > {}
+/**
+ * The queued forms of every pipeline method: the Cache's arguments (type arguments included),
+ * returning the pipeline with the call's result type appended.
+ */
+export interface PipelineMethods<Results extends unknown[] = []>
+  extends StringMethods<ReturnsPipeline<Results>>,
+    HashMethods<ReturnsPipeline<Results>>,
+    SetMethods<ReturnsPipeline<Results>>,
+    SortedSetMethods<ReturnsPipeline<Results>>,
+    ListMethods<ReturnsPipeline<Results>> {}
 
 // The methods installed from the step tables (see installCacheMethods/installPipelineMethods).
-export interface Pipeline extends PipelineMethods {}
+export interface Pipeline<Results extends unknown[] = []> extends PipelineMethods<Results> {}
 
 for (const table of [stringSteps, hashSteps, setSteps, sortedSetSteps, listSteps]) {
   installPipelineMethods(Pipeline.prototype, table as unknown as Record<string, AnyBuilder>);

@@ -1,4 +1,4 @@
-import type { StepTable } from '../methods/types.js';
+import type { Out, Returns, ReturnsPromise, StepTable } from '../methods/types.js';
 import {
   type HashMapping,
   hdelStep,
@@ -23,17 +23,17 @@ export type { HashMapping } from './hashes.js';
  * (so `HKEYS` on the server shows plain names); values go through the codec, except exact
  * integers, which are stored as decimal text so `hincrby` works on them.
  */
-export interface HashMethods {
+export interface HashMethods<R extends Returns = ReturnsPromise> {
   /**
    * Sets one field (HSET). Resolves the number of fields that were new: 1, or 0 when the
    * field existed and was overwritten.
    */
-  hset(key: string, field: string, value: unknown, options?: VersionOptions): Promise<number>;
+  hset(key: string, field: string, value: unknown, options?: VersionOptions): Out<R, number>;
   /**
    * Sets every field of `mapping` in one HSET and resolves how many were new. An empty
    * mapping rejects with an `InvalidArgumentError` without touching the server.
    */
-  hset(key: string, mapping: HashMapping, options?: VersionOptions): Promise<number>;
+  hset(key: string, mapping: HashMapping, options?: VersionOptions): Out<R, number>;
   /**
    * Either form of `hset`: a field and its value, or a mapping (its options may come third or
    * fourth).
@@ -43,11 +43,11 @@ export interface HashMethods {
     fieldOrMapping: string | HashMapping,
     valueOrOptions?: unknown,
     options?: VersionOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
   /** Sets a field only when it does not exist (HSETNX). Resolves whether it was set. */
-  hsetnx(key: string, field: string, value: unknown, options?: VersionOptions): Promise<boolean>;
+  hsetnx(key: string, field: string, value: unknown, options?: VersionOptions): Out<R, boolean>;
   /** The value of a field; `undefined` when the field or the key is missing. */
-  hget<T = unknown>(key: string, field: string, options?: VersionOptions): Promise<T | undefined>;
+  hget<T = unknown>(key: string, field: string, options?: VersionOptions): Out<R, T | undefined>;
   /**
    * The values of several fields, in the order asked, with `undefined` for missing fields
    * (all `undefined` when the key is missing). No fields resolves `[]` without I/O.
@@ -56,29 +56,29 @@ export interface HashMethods {
     key: string,
     fields: readonly string[],
     options?: VersionOptions,
-  ): Promise<(T | undefined)[]>;
+  ): Out<R, (T | undefined)[]>;
   /** Every field and value as a plain object; `{}` when the key is missing. */
-  hgetall<T = unknown>(key: string, options?: VersionOptions): Promise<Record<string, T>>;
+  hgetall<T = unknown>(key: string, options?: VersionOptions): Out<R, Record<string, T>>;
   /**
    * Removes one field or several (HDEL) and resolves how many existed. Removing the last
    * field removes the key. An empty list resolves 0 without I/O.
    */
-  hdel(key: string, fields: string | readonly string[], options?: VersionOptions): Promise<number>;
+  hdel(key: string, fields: string | readonly string[], options?: VersionOptions): Out<R, number>;
   /** True when the field exists. */
-  hexists(key: string, field: string, options?: VersionOptions): Promise<boolean>;
+  hexists(key: string, field: string, options?: VersionOptions): Out<R, boolean>;
   /** The number of fields; 0 when the key is missing. */
-  hlen(key: string, options?: VersionOptions): Promise<number>;
+  hlen(key: string, options?: VersionOptions): Out<R, number>;
   /** The field names (plain strings, server order); `[]` when the key is missing. */
-  hkeys(key: string, options?: VersionOptions): Promise<string[]>;
+  hkeys(key: string, options?: VersionOptions): Out<R, string[]>;
   /** The decoded values, in the same order as `hkeys`; `[]` when the key is missing. */
-  hvals<T = unknown>(key: string, options?: VersionOptions): Promise<T[]>;
+  hvals<T = unknown>(key: string, options?: VersionOptions): Out<R, T[]>;
   /**
    * Adds an integer `amount` (default 1) to a field (HINCRBY) and resolves the new value. A
    * missing field or key starts from 0. The field must hold an integer (as `hset` writes
    * integers), otherwise it rejects with a `NotIntegerError`; a non-integer `amount` rejects
    * with an `InvalidArgumentError`.
    */
-  hincrby(key: string, field: string, amount?: number, options?: VersionOptions): Promise<number>;
+  hincrby(key: string, field: string, amount?: number, options?: VersionOptions): Out<R, number>;
   /**
    * Adds a float `amount` (default 1) to a field (HINCRBYFLOAT) and resolves the new value. A
    * missing field or key starts from 0. The field must hold numeric text: integers written by
@@ -92,7 +92,7 @@ export interface HashMethods {
     field: string,
     amount?: number,
     options?: VersionOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
 }
 
 /** The builders behind {@link HashMethods}. */

@@ -1,4 +1,4 @@
-import type { StepTable } from '../methods/types.js';
+import type { Out, Returns, ReturnsPromise, StepTable } from '../methods/types.js';
 import {
   type LmoveOptions,
   type LposOptions,
@@ -42,46 +42,46 @@ export type {
  * (object keys sorted at every level): equal values encode to equal bytes whatever their key
  * order, so objects can be found too, and objects read back from a list have sorted keys.
  */
-export interface ListMethods {
+export interface ListMethods<R extends Returns = ReturnsPromise> {
   /**
    * Adds values at the head, one after the other (so the last one ends up first), creating
    * the list when missing. Resolves the new length. An empty `values` rejects with an
    * `InvalidArgumentError` before any I/O.
    */
-  lpush(key: string, values: readonly unknown[], options?: VersionOptions): Promise<number>;
+  lpush(key: string, values: readonly unknown[], options?: VersionOptions): Out<R, number>;
   /** Adds values at the tail, in order; resolves the new length. See `lpush`. */
-  rpush(key: string, values: readonly unknown[], options?: VersionOptions): Promise<number>;
+  rpush(key: string, values: readonly unknown[], options?: VersionOptions): Out<R, number>;
   /** Removes and returns the first element, or `undefined` when the key is missing. */
   lpop<T = unknown>(
     key: string,
     options?: VersionOptions & { count?: undefined },
-  ): Promise<T | undefined>;
+  ): Out<R, T | undefined>;
   /**
    * With `count`: removes and returns up to `count` elements from the head, in order; `[]`
    * when the key is missing.
    */
-  lpop<T = unknown>(key: string, options: VersionOptions & { count: number }): Promise<T[]>;
+  lpop<T = unknown>(key: string, options: VersionOptions & { count: number }): Out<R, T[]>;
   /** One element without `count`, an array with it. */
-  lpop<T = unknown>(key: string, options?: PopOptions): Promise<T | T[] | undefined>;
+  lpop<T = unknown>(key: string, options?: PopOptions): Out<R, T | T[] | undefined>;
   /** Removes and returns the last element, or `undefined` when the key is missing. */
   rpop<T = unknown>(
     key: string,
     options?: VersionOptions & { count?: undefined },
-  ): Promise<T | undefined>;
+  ): Out<R, T | undefined>;
   /**
    * With `count`: removes and returns up to `count` elements from the tail, last first; `[]`
    * when the key is missing.
    */
-  rpop<T = unknown>(key: string, options: VersionOptions & { count: number }): Promise<T[]>;
+  rpop<T = unknown>(key: string, options: VersionOptions & { count: number }): Out<R, T[]>;
   /** One element without `count`, an array with it. */
-  rpop<T = unknown>(key: string, options?: PopOptions): Promise<T | T[] | undefined>;
+  rpop<T = unknown>(key: string, options?: PopOptions): Out<R, T | T[] | undefined>;
   /** The length of the list; 0 when the key is missing. */
-  llen(key: string, options?: VersionOptions): Promise<number>;
+  llen(key: string, options?: VersionOptions): Out<R, number>;
   /**
    * The element at `index` (0 = head, -1 = tail), or `undefined` when the index is out of
    * range or the key is missing.
    */
-  lindex<T = unknown>(key: string, index: number, options?: VersionOptions): Promise<T | undefined>;
+  lindex<T = unknown>(key: string, index: number, options?: VersionOptions): Out<R, T | undefined>;
   /**
    * The elements from `start` to `stop`, both included; negative indexes count from the tail
    * (`lrange(k, 0, -1)` is the whole list). `[]` when the key is missing or the range is empty.
@@ -91,23 +91,23 @@ export interface ListMethods {
     start: number,
     stop: number,
     options?: VersionOptions,
-  ): Promise<T[]>;
+  ): Out<R, T[]>;
   /**
    * Replaces the element at `index`; resolves `true`. An index out of range rejects with a
    * `CommandError`, a missing key with a `KeyNotFoundError`.
    */
-  lset(key: string, index: number, value: unknown, options?: VersionOptions): Promise<boolean>;
+  lset(key: string, index: number, value: unknown, options?: VersionOptions): Out<R, boolean>;
   /**
    * Keeps only the elements from `start` to `stop` (both included, negative from the tail);
    * an empty range removes the key. Resolves `true`.
    */
-  ltrim(key: string, start: number, stop: number, options?: VersionOptions): Promise<boolean>;
+  ltrim(key: string, start: number, stop: number, options?: VersionOptions): Out<R, boolean>;
   /**
    * Removes elements equal to `value`: the first `count` from the head when `count > 0`, the
    * last `|count|` from the tail when `count < 0`, all of them when `count` is 0. Resolves how
    * many were removed.
    */
-  lrem(key: string, count: number, value: unknown, options?: VersionOptions): Promise<number>;
+  lrem(key: string, count: number, value: unknown, options?: VersionOptions): Out<R, number>;
   /**
    * Inserts `value` just before or after the first element equal to `pivot`. Resolves the new
    * length, -1 when the pivot is not in the list, 0 when the key is missing (nothing written).
@@ -118,7 +118,7 @@ export interface ListMethods {
     pivot: unknown,
     value: unknown,
     options?: VersionOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
   /**
    * The index of a match of `value` (see `rank`, `maxlen`), or `undefined` when there is none.
    */
@@ -126,7 +126,7 @@ export interface ListMethods {
     key: string,
     value: unknown,
     options?: Omit<LposOptions, 'count'> & { count?: undefined },
-  ): Promise<number | undefined>;
+  ): Out<R, number | undefined>;
   /**
    * With `count`: the indexes of up to `count` matches (0 = all), in search order; `[]` when
    * there is none.
@@ -135,15 +135,15 @@ export interface ListMethods {
     key: string,
     value: unknown,
     options: Omit<LposOptions, 'count'> & { count: number },
-  ): Promise<number[]>;
+  ): Out<R, number[]>;
   /** One index (or `undefined`) without `count`, an array with it. */
-  lpos(key: string, value: unknown, options?: LposOptions): Promise<number | number[] | undefined>;
+  lpos(key: string, value: unknown, options?: LposOptions): Out<R, number | number[] | undefined>;
   /**
    * Atomically pops an element from one end of `src` and pushes it to one end of `dst`
    * (default: head of `src` to tail of `dst`; `src` and `dst` may be the same list, which
    * rotates it). Resolves the element, or `undefined` when `src` is missing.
    */
-  lmove<T = unknown>(src: string, dst: string, options?: LmoveOptions): Promise<T | undefined>;
+  lmove<T = unknown>(src: string, dst: string, options?: LmoveOptions): Out<R, T | undefined>;
 }
 
 /** The builders behind {@link ListMethods}. */

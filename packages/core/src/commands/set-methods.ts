@@ -1,4 +1,4 @@
-import type { StepTable } from '../methods/types.js';
+import type { Out, Returns, ReturnsPromise, StepTable } from '../methods/types.js';
 import type { VersionOptions } from './options.js';
 import {
   combineStep,
@@ -35,58 +35,54 @@ export type { SetPopOptions } from './sets.js';
  * send the keys as they are: on a cluster they must share a hash slot (a `{tag}` in the key),
  * otherwise they reject with a `CrossSlotError`.
  */
-export interface SetMethods {
+export interface SetMethods<R extends Returns = ReturnsPromise> {
   /**
    * Adds members (SADD) and resolves how many were new. An empty list rejects with an
    * `InvalidArgumentError` without touching the server.
    */
-  sadd(key: string, members: readonly unknown[], options?: VersionOptions): Promise<number>;
+  sadd(key: string, members: readonly unknown[], options?: VersionOptions): Out<R, number>;
   /**
    * Removes members (SREM) and resolves how many were present. Removing the last member
    * removes the key. An empty list resolves 0 without I/O.
    */
-  srem(key: string, members: readonly unknown[], options?: VersionOptions): Promise<number>;
+  srem(key: string, members: readonly unknown[], options?: VersionOptions): Out<R, number>;
   /** Every member, decoded; `[]` when the key is missing. */
-  smembers<T = unknown>(key: string, options?: VersionOptions): Promise<T[]>;
+  smembers<T = unknown>(key: string, options?: VersionOptions): Out<R, T[]>;
   /** True when `member` is in the set. */
-  sismember(key: string, member: unknown, options?: VersionOptions): Promise<boolean>;
+  sismember(key: string, member: unknown, options?: VersionOptions): Out<R, boolean>;
   /**
    * Membership of each member, in the order asked (all `false` for a missing key). An empty
    * list resolves `[]` without I/O.
    */
-  smismember(
-    key: string,
-    members: readonly unknown[],
-    options?: VersionOptions,
-  ): Promise<boolean[]>;
+  smismember(key: string, members: readonly unknown[], options?: VersionOptions): Out<R, boolean[]>;
   /** The number of members; 0 when the key is missing. */
-  scard(key: string, options?: VersionOptions): Promise<number>;
+  scard(key: string, options?: VersionOptions): Out<R, number>;
   /**
    * With a `count`: removes and resolves up to `count` random members (`[]` when the key is
    * missing; `count: 0` removes nothing). A negative or fractional count rejects with an
    * `InvalidArgumentError`.
    */
-  spop<T = unknown>(key: string, options: SetPopOptions & { count: number }): Promise<T[]>;
+  spop<T = unknown>(key: string, options: SetPopOptions & { count: number }): Out<R, T[]>;
   /** Removes and resolves one random member; `undefined` when the key is missing. */
   spop<T = unknown>(
     key: string,
     options?: SetPopOptions & { count?: undefined },
-  ): Promise<T | undefined>;
+  ): Out<R, T | undefined>;
   /** Either form of `spop`: a list when `count` is given, else one member or `undefined`. */
-  spop<T = unknown>(key: string, options?: SetPopOptions): Promise<T | T[] | undefined>;
+  spop<T = unknown>(key: string, options?: SetPopOptions): Out<R, T | T[] | undefined>;
   /**
    * With a `count`: resolves random members without removing them: up to `count` distinct
    * members for a positive count, exactly `-count` members (repeats possible) for a negative
    * one; `[]` when the key is missing.
    */
-  srandmember<T = unknown>(key: string, options: SetPopOptions & { count: number }): Promise<T[]>;
+  srandmember<T = unknown>(key: string, options: SetPopOptions & { count: number }): Out<R, T[]>;
   /** One random member without removing it; `undefined` when the key is missing. */
   srandmember<T = unknown>(
     key: string,
     options?: SetPopOptions & { count?: undefined },
-  ): Promise<T | undefined>;
+  ): Out<R, T | undefined>;
   /** Either form of `srandmember`: a list when `count` is given, else one member or `undefined`. */
-  srandmember<T = unknown>(key: string, options?: SetPopOptions): Promise<T | T[] | undefined>;
+  srandmember<T = unknown>(key: string, options?: SetPopOptions): Out<R, T | T[] | undefined>;
   /**
    * Moves `member` from `source` to `destination` atomically (SMOVE). Resolves `true` when it
    * was moved, `false` when it was not in `source`. `versionSrc`/`versionDst` pick each key's
@@ -97,17 +93,17 @@ export interface SetMethods {
     destination: string,
     member: unknown,
     options?: SmoveOptions,
-  ): Promise<boolean>;
+  ): Out<R, boolean>;
   /**
    * Members of the first set that are in none of the others (SDIFF); missing keys count as
    * empty sets. The keys must share a cluster slot; an empty key list rejects with an
    * `InvalidArgumentError`.
    */
-  sdiff<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Promise<T[]>;
+  sdiff<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Out<R, T[]>;
   /** Members present in every set (SINTER); `[]` when any key is missing. See `sdiff`. */
-  sinter<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Promise<T[]>;
+  sinter<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Out<R, T[]>;
   /** Members present in any of the sets (SUNION). See `sdiff`. */
-  sunion<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Promise<T[]>;
+  sunion<T = unknown>(keys: string | readonly string[], options?: VersionOptions): Out<R, T[]>;
   /**
    * Stores `sdiff(keys)` in `destination` (replacing it; an empty result removes it) and
    * resolves its size. `versionDest`/`versionKeys` pick the versions of the destination and
@@ -117,19 +113,19 @@ export interface SetMethods {
     destination: string,
     keys: string | readonly string[],
     options?: SetStoreOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
   /** Stores `sinter(keys)` in `destination` and resolves its size. See `sdiffstore`. */
   sinterstore(
     destination: string,
     keys: string | readonly string[],
     options?: SetStoreOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
   /** Stores `sunion(keys)` in `destination` and resolves its size. See `sdiffstore`. */
   sunionstore(
     destination: string,
     keys: string | readonly string[],
     options?: SetStoreOptions,
-  ): Promise<number>;
+  ): Out<R, number>;
 }
 
 /** The builders behind {@link SetMethods}. */

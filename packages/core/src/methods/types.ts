@@ -17,10 +17,23 @@ export type StepTable<M> = {
     : never;
 };
 
-/** The pipeline form of a group of Cache methods: same arguments, queued, chainable. */
-export type Pipelined<M, P> = {
-  [K in keyof M]: M[K] extends (...args: infer A) => Promise<unknown> ? (...args: A) => P : never;
-};
+/**
+ * How a group of methods hands back its result, so that each group is declared once for the
+ * Cache (a Promise of the result) and for pipelines (the pipeline, with the result's type
+ * appended to the tuple `exec()` resolves). `in` is the result type of one method.
+ */
+export interface Returns {
+  readonly in: unknown;
+  readonly out: unknown;
+}
+
+/** Methods that return a Promise of their result (the Cache). */
+export interface ReturnsPromise extends Returns {
+  readonly out: Promise<this['in']>;
+}
+
+/** What a method of a group declared with `R` returns for a result of type `X`. */
+export type Out<R extends Returns, X> = (R & { readonly in: X })['out'];
 
 /** Keeps only the keys of `M` that are async methods. */
 export type MethodsOf<M> = { [K in keyof M as M[K] extends AsyncMethod ? K : never]: M[K] };
