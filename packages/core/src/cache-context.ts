@@ -1,4 +1,11 @@
-import { DecodeError, EncodeError, InvalidArgumentError, isCachexError } from './errors.js';
+import {
+  type CachexError,
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  isCachexError,
+  withErrorContext,
+} from './errors.js';
 import { globEscape, type KeyFunction, type ReverseKeyFunction } from './key-function.js';
 import type { Codec, EncodedValue, MaybePromise } from './types/codec.js';
 import type { Transport } from './types/transport.js';
@@ -46,9 +53,10 @@ export interface CacheContextOptions {
   maxKeyLength: number;
 }
 
-function attachKey<E>(error: E, key: string): E {
-  if (isCachexError(error) && error.context.key === undefined) error.context.key = key;
-  return error;
+// A codec's error does not know the key; the cache does. Errors are values, so the key goes
+// on a copy (see withErrorContext).
+function attachKey(error: CachexError, key: string): CachexError {
+  return error.context.key === undefined ? withErrorContext(error, { key }) : error;
 }
 
 /**
