@@ -3,6 +3,7 @@ import { type AnyStep, constant } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Command, RedisArg, Reply } from '../types/transport.js';
+import { checkOptions } from './flags.js';
 import type { TimeoutOptions, VersionOptions } from './options.js';
 import { toArray, toInt } from './reply.js';
 
@@ -76,6 +77,7 @@ export function setManyStep(
   entries: Entries,
   options?: TimeoutOptions,
 ): MaybePromise<AnyStep<void>> {
+  checkOptions(options, 'setMany', 'for a timeout pass { timeout: seconds }');
   const list = entriesOf(entries);
   if (list.length === 0) return constant(undefined);
   const stored = list.map(([k]) => ctx.makeKey(k, options?.version));

@@ -9,6 +9,7 @@ import {
   pttlStep,
   ttlStep,
 } from './expiry.js';
+import { checkOptions } from './flags.js';
 import { deleteManyStep, type Entries, getManyStep, setManyStep } from './many.js';
 import type { GetOptions, SetOptions, TimeoutOptions, VersionOptions } from './options.js';
 import { type KeyType, type RenameOptions, renamenxStep, renameStep, typeStep } from './rename.js';
@@ -120,7 +121,11 @@ export interface StringMethods<R extends Returns = ReturnsPromise> {
 export const stringSteps: StepTable<StringMethods> = {
   get: (ctx, key, options) => getStep(ctx, key, options),
   set: setStep,
-  add: (ctx, key, value, options) => setStep(ctx, key, value, { ...options, nx: true }),
+  add: (ctx, key, value, options) =>
+    setStep(ctx, key, value, {
+      ...checkOptions(options, 'add', 'for a timeout pass { timeout: seconds }', key),
+      nx: true,
+    }),
   touch: touchStep,
   delete: deleteStep,
   has: hasStep,

@@ -1,3 +1,4 @@
+import { createCodec } from '@cachex/codecs';
 import {
   EncodeError,
   FactoryCycleError,
@@ -101,6 +102,24 @@ export function hostileInputGroup(h: Harness): void {
       expect(await storedKeys(h, cache)).toEqual([]);
     });
 
+    it('options given positionally, as other libraries take them, are refused, not ignored', async () => {
+      const cache = await h.cache();
+      const positional = 60 as unknown as { timeout: number };
+      for (const call of [
+        () => cache.set('k', 1, positional),
+        () => cache.add('k', 1, positional),
+        () => cache.setMany({ k: 1 }, positional),
+        () => cache.getOrSet('k', 1, positional),
+        () => cache.touch('k', positional),
+        () => cache.get('k', 'fallback' as unknown as { default: string }),
+      ]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect((error as Error).message).toMatch(/options must be an object/);
+      }
+      expect(await storedKeys(h, cache)).toEqual([]);
+    });
+
     it('boolean options must be booleans', async () => {
       const cache = await h.cache();
       for (const value of [1, 'yes', 0, null]) {
@@ -155,6 +174,34 @@ export function hostileInputGroup(h: Harness): void {
       expect(await cache.expire('k', thousandYears * 2)).toBe(true);
       expect(await cache.ttl('k')).toBeGreaterThan(thousandYears * 2 - 10);
     });
+  });
+
+  describe('members are found whatever the key order of their objects', () => {
+    for (const serializer of ['json', 'msgpack', 'v8'] as const) {
+      it(`${serializer}: sets, sorted sets and list probes`, async () => {
+        const cache = await h.cache({ codec: createCodec({ serializer }) });
+        const built = { id: 7, tags: ['x'], nested: { b: 2, a: 1 } };
+        const reordered = { nested: { a: 1, b: 2 }, tags: ['x'], id: 7 };
+        expect(await cache.sadd('s', [built])).toBe(1);
+        expect(await cache.sadd('s', [reordered])).toBe(0);
+        expect(await cache.sismember('s', reordered)).toBe(true);
+        expect(await cache.smismember('s', [reordered, { id: 8 }])).toEqual([true, false]);
+        expect(await cache.zadd('z', new Map([[built, 1]]))).toBe(1);
+        expect(await cache.zscore('z', reordered)).toBe(1);
+        expect(await cache.rpush('l', [built, 'other', built])).toBe(3);
+        expect(await cache.lpos('l', reordered)).toBe(0);
+        expect(await cache.lrem('l', 0, reordered)).toBe(2);
+        expect(await cache.lrange('l', 0, -1)).toEqual(['other']);
+        expect(await cache.srem('s', [reordered])).toBe(1);
+        // Plain values keep their own key order.
+        await cache.set('plain', reordered);
+        expect(Object.keys((await cache.get<object>('plain')) ?? {})).toEqual([
+          'nested',
+          'tags',
+          'id',
+        ]);
+      });
+    }
   });
 
   describe('getOrSet factories that call getOrSet', () => {
