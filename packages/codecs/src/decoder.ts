@@ -2,7 +2,7 @@ import type { Compressor, MaybePromise, Serializer } from '@cachex/core';
 import { DecodeError, errorCodes, isCachexError } from '@cachex/core';
 import { toBuffer } from './bytes.js';
 import { errorMessage } from './error-message.js';
-import { parseIntegerText } from './integer-text.js';
+import { parseIntegerText, TOO_MANY_DIGITS, TOO_MANY_DIGITS_REASON } from './integer-text.js';
 
 /** Returned by `tryRead` when no serializer could read the bytes (never a stored value). */
 const UNREADABLE: unique symbol = Symbol('cachex.codecs.unreadable');
@@ -15,7 +15,8 @@ interface DecompressFailure {
 
 /**
  * The read path, Django-compatible (DESIGN §5):
- * 1. ASCII decimal integer text → a number (a bigint beyond the safe range).
+ * 1. ASCII decimal integer text → a number (a bigint beyond the safe range); a `DecodeError`
+ *    beyond 4300 digits, as in Python.
  * 2. Decompress: first the configured compressor whose magic bytes match, then every configured
  *    compressor without magic bytes (brotli, custom ones), in order. A compressor whose magic does
  *    not match is skipped: its format mandates the magic, so the attempt could only fail, and
@@ -113,7 +114,10 @@ export function createDecoder(
 
   return function decode(data: Buffer | string, key?: string): MaybePromise<unknown> {
     const integer = parseIntegerText(data);
-    if (integer !== undefined) return integer;
+    if (integer !== undefined) {
+      if (integer === TOO_MANY_DIGITS) throw decodeError(key, TOO_MANY_DIGITS_REASON, undefined);
+      return integer;
+    }
     // A string reply (a driver set to return strings) can only hold text formats such as JSON.
     const stored = typeof data === 'string' ? Buffer.from(data, 'utf8') : toBuffer(data);
     if (compressors.length === 0) return readStored(stored, key);

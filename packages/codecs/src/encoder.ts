@@ -2,7 +2,7 @@ import type { Compressor, EncodedValue, MaybePromise, Serializer } from '@cachex
 import { EncodeError, isCachexError } from '@cachex/core';
 import { toBuffer } from './bytes.js';
 import { errorMessage } from './error-message.js';
-import { integerToText } from './integer-text.js';
+import { integerToText, MAX_DIGITS } from './integer-text.js';
 
 /**
  * The write path: exact integers → decimal text; anything else → `serializer` → `compressor` when
@@ -28,7 +28,15 @@ export function createEncoder(
     if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) return integerToText(value);
     } else if (typeof value === 'bigint') {
-      return integerToText(value);
+      const text = integerToText(value);
+      const digits = value < 0n ? text.length - 1 : text.length;
+      if (digits > MAX_DIGITS) {
+        // It would not read back: the decoder (like Python) refuses integer text this long.
+        throw new EncodeError(
+          `Cannot encode a BigInt of ${digits} digits: integer text is limited to ${MAX_DIGITS} digits (as in Python)`,
+        );
+      }
+      return text;
     }
     let bytes: Uint8Array;
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerToText, parseIntegerText } from './integer-text.js';
+import { integerToText, parseIntegerText, TOO_MANY_DIGITS } from './integer-text.js';
 
 describe('integer text', () => {
   it('writes decimal text like Python', () => {
@@ -34,6 +34,44 @@ describe('integer text', () => {
 
   it('bounds the length like Python (4300 digits)', () => {
     expect(parseIntegerText(`-${'9'.repeat(4300)}`)).toBe(-(10n ** 4300n - 1n));
-    expect(parseIntegerText('9'.repeat(4301))).toBeUndefined();
+    expect(parseIntegerText('9'.repeat(4301))).toBe(TOO_MANY_DIGITS);
+    expect(parseIntegerText(Buffer.from('9'.repeat(4301)))).toBe(TOO_MANY_DIGITS);
+    expect(parseIntegerText(`${'9'.repeat(5000)}.5`)).toBeUndefined();
+  });
+});
+
+describe('integer text too long for Python', () => {
+  it.each([
+    ['5000 digits', '1'.repeat(5000)],
+    ['4301 digits', '9'.repeat(4301)],
+    ['negative, 4301 digits', `-${'9'.repeat(4301)}`],
+  ])('decode refuses %s with a DecodeError naming the key', async (_label, text) => {
+    const { createCodec } = await import('./codec.js');
+    const { DecodeError } = await import('@cachex/core');
+    for (const codec of [
+      createCodec(),
+      createCodec({ serializer: 'msgpack', compressor: 'zlib' }),
+    ]) {
+      for (const stored of [text, Buffer.from(text)]) {
+        let error: unknown;
+        try {
+          codec.decode(stored, 'counter');
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(DecodeError);
+        expect((error as InstanceType<typeof DecodeError>).key).toBe('counter');
+        expect((error as Error).message).toMatch(/4300 digits/);
+      }
+    }
+  });
+
+  it('encode refuses a BigInt whose integer text would be longer than 4300 digits', async () => {
+    const { createCodec } = await import('./codec.js');
+    const { EncodeError } = await import('@cachex/core');
+    const codec = createCodec();
+    expect(codec.encode(-(10n ** 4300n - 1n))).toBe(`-${'9'.repeat(4300)}`);
+    expect(() => codec.encode(10n ** 4300n)).toThrow(EncodeError);
+    expect(() => codec.encode(10n ** 4300n)).toThrow(/4300 digits/);
   });
 });

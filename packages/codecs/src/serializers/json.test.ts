@@ -13,12 +13,17 @@ describe('json serializer', () => {
     expect(text(3.5)).toBe('3.5');
   });
 
-  it('is deterministic: keys sorted at every level, no whitespace', () => {
-    const a = json.serialize({ b: 1, a: { d: 1, c: 2 } });
-    const b = json.serialize({ a: { c: 2, d: 1 }, b: 1 });
-    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
-    expect(Buffer.from(a).toString()).toBe('{"a":{"c":2,"d":1},"b":1}');
-    expect(text([{ z: 1, y: [{ x: 2, w: 3 }] }])).toBe('[{"y":[{"w":3,"x":2}],"z":1}]');
+  it('keeps object keys in their order, with no whitespace (what JSON.stringify writes)', () => {
+    const value = { b: 1, a: { d: 1, c: 2 }, 2: 'two', 1: 'one' };
+    expect(text(value)).toBe('{"1":"one","2":"two","b":1,"a":{"d":1,"c":2}}');
+    expect(text(value)).toBe(JSON.stringify(value));
+    expect(text([{ z: 1, y: [{ x: 2, w: 3 }] }])).toBe('[{"z":1,"y":[{"x":2,"w":3}]}]');
+    expect(Object.keys(json.deserialize(json.serialize(value)) as object)).toEqual([
+      '1',
+      '2',
+      'b',
+      'a',
+    ]);
   });
 
   it('writes Dates like DjangoJSONEncoder', () => {
@@ -28,11 +33,34 @@ describe('json serializer', () => {
     );
   });
 
-  it('follows JSON.stringify for undefined members, toJSON and boxed values', () => {
-    expect(text({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  it('follows JSON.stringify for undefined properties and toJSON', () => {
+    expect(text({ a: undefined, b: [1] })).toBe('{"b":[1]}');
     expect(text({ v: { toJSON: () => 'custom' } })).toBe('{"v":"custom"}');
-    expect(text([new String('s'), new Number(2), new Boolean(false)])).toBe('["s",2,false]');
+    expect(text({ v: { toJSON: (key: string) => `key ${key}` } })).toBe('{"v":"key v"}');
+    expect(text([{ toJSON: (key: string) => `index ${key}` }])).toBe('["index 0"]');
     expect(text('quote " and \\ and \n é 😀')).toBe(JSON.stringify('quote " and \\ and \n é 😀'));
+  });
+
+  it('checks what toJSON returns like any value', () => {
+    expect(() => json.serialize({ v: { toJSON: () => new Map() } })).toThrow(/Map;.*\(at v\)/);
+    expect(() => json.serialize({ v: { toJSON: () => ({ n: 1n }) } })).toThrow(
+      /BigInt.*\(at v\.n\)/,
+    );
+    expect(() => json.serialize({ v: { toJSON: () => undefined } })).toThrow(
+      /toJSON\(\) returned undefined \(at v\)/,
+    );
+    expect(text({ v: { toJSON: () => ({ at: new Date(Date.UTC(2024, 0, 2)) }) } })).toBe(
+      '{"v":{"at":"2024-01-02T00:00:00Z"}}',
+    );
+    const endless = (): unknown => ({ toJSON: endless });
+    expect(() => json.serialize(endless())).toThrow(/1000 levels/);
+  });
+
+  it('escapes lone surrogates (JSON.stringify does), so they read back', () => {
+    expect(text('a\ud800b')).toBe('"a\\ud800b"');
+    expect(json.deserialize(json.serialize({ '\udc00': 'a\ud800b' }))).toEqual({
+      '\udc00': 'a\ud800b',
+    });
   });
 
   it('keeps integral numbers beyond the safe range floats', () => {
@@ -50,8 +78,12 @@ describe('json serializer', () => {
     ['Infinity', Number.POSITIVE_INFINITY, /Infinity/],
     ['an invalid Date', new Date(Number.NaN), /invalid Date/],
     ['a Map', new Map(), /Map/],
-    ['a Set', { s: new Set([1]) }, /Set; use the msgpack or v8 serializer \(at s\)/],
+    ['a Set', { s: new Set([1]) }, /Set; convert it to a plain object or an array.* \(at s\)/],
     ['a typed array', new Uint16Array(2), /Uint16Array/],
+    ['a Buffer', { b: Buffer.from('x') }, /Buffer; store it as a base64 string.*\(at b\)/],
+    ['an undefined array item', { b: [undefined, 1] }, /undefined in an array.*\(at b\.0\)/],
+    ['a boxed string', [new String('s')], /String object.*\(at 0\)/],
+    ['a class instance', { u: new (class User {})() }, /class instance \(User\).*toJSON.*\(at u\)/],
   ])('rejects %s with an EncodeError', (_label, value, message) => {
     expect(() => json.serialize(value)).toThrow(EncodeError);
     expect(() => json.serialize(value)).toThrow(message);

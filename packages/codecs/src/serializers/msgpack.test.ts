@@ -18,9 +18,18 @@ describe('msgpack serializer', () => {
     expect(hex(value)).toBe(bytes);
   });
 
-  it('writes Dates as the timestamp extension and undefined as nil', () => {
+  it('writes Dates as the timestamp extension and leaves undefined properties out', () => {
     expect(hex(new Date(0))).toBe('d6ff00000000');
-    expect(hex(undefined)).toBe('c0');
+    expect(hex({ a: 1, b: undefined })).toBe('81a16101');
+    expect(hex({ a: { b: undefined, c: [{ d: undefined }] } })).toBe('81a16181a1639180');
+  });
+
+  it('keeps object keys in their order', () => {
+    expect(hex({ b: 1, a: 2 })).toBe('82a16201a16102');
+    expect(Object.keys(msgpack.deserialize(msgpack.serialize({ b: 1, a: 2 })) as object)).toEqual([
+      'b',
+      'a',
+    ]);
   });
 
   it('reads what Python writes: maps as objects, int64 as number or bigint', () => {
@@ -44,10 +53,17 @@ describe('msgpack serializer', () => {
   });
 
   it.each([
-    ['a symbol', Symbol('s')],
-    ['a function', () => 1],
-    ['a BigInt beyond 64 bits', { n: 2n ** 70n }],
-  ])('rejects %s with an EncodeError', (_label, value) => {
+    ['a top-level undefined', undefined, /undefined; store null/],
+    ['a symbol', Symbol('s'), /symbol/],
+    ['a function', () => 1, /function/],
+    ['a nested function', { f: [() => 1] }, /function \(at f\.0\)/],
+    ['a BigInt beyond 64 bits', { n: 2n ** 70n }, /64 bits.*\(at n\)/],
+    ['a Map', { m: new Map() }, /Map.*\(at m\)/],
+    ['a boxed string', { s: new String('x') }, /String object.*\(at s\)/],
+    ['a lone surrogate', { s: 'a\ud800' }, /well-formed.*\(at s\)/],
+    ['a __proto__ key', { p: JSON.parse('{"__proto__": 1}') }, /__proto__.*\(at p\.__proto__\)/],
+  ])('rejects %s with an EncodeError', (_label, value, message) => {
     expect(() => msgpack.serialize(value)).toThrow(EncodeError);
+    expect(() => msgpack.serialize(value)).toThrow(message);
   });
 });

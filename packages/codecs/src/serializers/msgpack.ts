@@ -1,18 +1,33 @@
 import type { Serializer } from '@cachex/core';
-import { EncodeError } from '@cachex/core';
 import { type Options, Packr, Unpackr } from 'msgpackr';
 import { toBuffer } from '../bytes.js';
+import { checkMsgpack, HAS_UNDEFINED_PROPERTY } from './msgpack-check.js';
+import { toEncodeError } from './refusal.js';
 
 /**
  * Plain MessagePack, readable by Python's `msgpack.unpackb(raw=False, strict_map_key=False,
  * timestamp=3)`: no record/structure extension (msgpackr's default one is JS-only), maps sized
- * by their key count (fixmap for small objects, as Python writes them), `undefined` as nil.
+ * by their key count (fixmap for small objects, as Python writes them). `moreTypes` writes typed
+ * arrays, DataViews and ArrayBuffers with msgpackr's typed-array extension (0x74: a type byte,
+ * then the bytes), which reads back as the same type; without it msgpackr wrote them as bin,
+ * copying elements instead of bytes into a buffer sized in bytes. Buffers stay bin either way.
+ * (`moreTypes` changes nothing else the check lets through.)
  */
 const packOptions: Options = {
   useRecords: false,
   variableMapSize: true,
+  moreTypes: true,
+  // The check only lets undefined through as an object property, which is left out (below);
+  // nil keeps anything else Python-readable.
   encodeUndefinedAsNil: true,
 };
+
+/**
+ * For values with `undefined` properties: leaves them out instead of writing nil. A separate
+ * packer, because `skipValues` makes msgpackr filter every object's keys. Not in msgpackr's
+ * typings, hence the cast.
+ */
+const skipUndefinedOptions = { ...packOptions, skipValues: [undefined] } as Options;
 
 /**
  * Maps come back as plain objects (Python dicts, any key type). 64-bit integers come back as
@@ -27,16 +42,17 @@ const unpackOptions = {
 
 /**
  * The MessagePack serializer (`'msgpack'`, via msgpackr), compatible with django-cachex's msgpack
- * serializer both ways. Round-trips strings, numbers, booleans, null, arrays, plain objects,
- * Buffers (as bin), Dates (timestamp extension) and BigInts within 64 bits.
+ * serializer both ways. Round-trips strings, numbers (`NaN` and ±Infinity too), booleans, null,
+ * arrays, plain objects (keys in their order), Dates (timestamp extension), Buffers (bin, Python
+ * `bytes`), typed arrays, DataViews and ArrayBuffers (msgpackr's typed-array extension; Python
+ * reads an `ExtType(116, …)`) and BigInts beyond ±2^53 up to 64 bits. A BigInt within ±2^53 reads
+ * back as a number (as integer text does); `undefined` properties are left out.
  *
- * Lossy on purpose, for Python compatibility: Maps come back as objects, Sets as arrays,
- * `undefined` and nested functions as `null`, and small BigInts as numbers (use `v8` for a
- * faithful JavaScript round trip). Safe integers above 2^32 are written as float64 (msgpackr),
- * which JavaScript reads back exactly but Python sees as `float`.
- *
- * `serialize` throws an `EncodeError` for symbols, BigInts beyond 64 bits, cyclic structures and a
- * top-level function.
+ * `serialize` throws an `EncodeError` naming the property path for anything that would not read
+ * back as it was: a top-level `undefined`, `undefined` array items and holes, `-0`, functions,
+ * symbols, BigInts beyond 64 bits, strings that are not well-formed UTF-16, own `__proto__` keys,
+ * invalid Dates, Maps, Sets, RegExps, Errors, boxed primitives, class instances (toJSON is not
+ * used), cyclic structures and values nested more than 1000 levels deep.
  *
  * @example
  * ```ts
@@ -45,18 +61,17 @@ const unpackOptions = {
  */
 export function createMsgpackSerializer(): Serializer {
   const packr = new Packr({ ...packOptions });
+  let skipUndefinedPackr: Packr | undefined;
   const unpackr = new Unpackr({ ...unpackOptions });
   return {
     name: 'msgpack',
     serialize(value: unknown): Uint8Array {
-      if (typeof value === 'function') {
-        throw new EncodeError('MessagePack cannot represent a function');
-      }
       try {
-        return packr.pack(value);
+        if ((checkMsgpack(value) & HAS_UNDEFINED_PROPERTY) === 0) return packr.pack(value);
+        skipUndefinedPackr ??= new Packr({ ...skipUndefinedOptions });
+        return skipUndefinedPackr.pack(value);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new EncodeError(`MessagePack serialization failed: ${reason}`, { cause: error });
+        throw toEncodeError(error, 'MessagePack');
       }
     },
     deserialize(data: Uint8Array): unknown {

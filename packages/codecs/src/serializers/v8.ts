@@ -1,16 +1,21 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Serializer } from '@cachex/core';
-import { EncodeError } from '@cachex/core';
 import { toBuffer } from '../bytes.js';
+import { toEncodeError } from './refusal.js';
+import { checkV8 } from './v8-check.js';
 
 /**
  * The V8 structured-clone serializer (`'v8'`, `node:v8`): the richest JavaScript round trip
- * (Date, Map, Set, BigInt, RegExp, typed arrays, `undefined`, cyclic structures, Errors) and fast,
- * but readable only by Node.js, and only by Node versions that understand the writer's format
- * version. Use it when no other language reads the cache.
+ * (Date, Map, Set, BigInt, RegExp, Errors, boxed primitives, typed arrays, Buffers, `undefined`,
+ * `-0`, array holes, cyclic structures) and fast, but readable only by Node.js, and only by Node
+ * versions that understand the writer's format version. Use it when no other language reads the
+ * cache.
  *
- * `serialize` throws an `EncodeError` for what structured clone refuses (functions, symbols).
- * Class instances come back as plain objects: prototypes are not stored.
+ * `serialize` throws an `EncodeError` naming the property path for what would not read back as it
+ * was: functions, symbols, class instances (structured clone stores no prototypes, so they would
+ * read back as plain objects; this includes subclasses of built-ins and objects such as URL),
+ * Errors with their own properties, WeakMaps, Promises and other objects structured clone
+ * refuses. Null-prototype objects read back as plain objects.
  *
  * @example
  * ```ts
@@ -23,10 +28,10 @@ export function createV8Serializer(): Serializer {
     name: 'v8',
     serialize(value: unknown): Uint8Array {
       try {
+        checkV8(value);
         return serialize(value);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new EncodeError(`V8 serialization failed: ${reason}`, { cause: error });
+        throw toEncodeError(error, 'V8');
       }
     },
     deserialize(data: Uint8Array): unknown {

@@ -1,9 +1,23 @@
+import { isDeepStrictEqual } from 'node:util';
 import { createCodec } from '@cachex/codecs';
 import { DecodeError, EncodeError } from '@cachex/core';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../harness.js';
 
 const big = { text: 'compressible '.repeat(100), list: Array.from({ length: 50 }, (_, i) => i) };
+
+/** Object keys at every level, in order: what `isDeepStrictEqual` does not compare. */
+function keyOrder(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return null;
+  if (Array.isArray(value)) return value.map(keyOrder);
+  return Object.entries(value).map(([key, item]) => [key, keyOrder(item)]);
+}
+
+/** The same value as a user sees it: types, prototypes and key order. */
+function expectSameValue(actual: unknown, expected: unknown): void {
+  expect(isDeepStrictEqual(actual, expected)).toBe(true);
+  expect(keyOrder(actual)).toEqual(keyOrder(expected));
+}
 
 export function codecGroup(h: Harness): void {
   describe('codecs through the cache', () => {
@@ -99,6 +113,54 @@ export function codecGroup(h: Harness): void {
       expect(error).toBeInstanceOf(DecodeError);
       expect((error as DecodeError).key).toBe('corrupt');
       expect((error as DecodeError).message).toContain('corrupt');
+    });
+
+    it('set/get keeps object keys in their order with every serializer', async () => {
+      const value = {
+        zebra: 1,
+        apple: { yak: true, bee: [{ z: 1, a: 2 }], when: 'now' },
+        10: 'ten',
+        2: 'two',
+        mango: null,
+      };
+      for (const serializer of ['json', 'msgpack', 'v8'] as const) {
+        const cache = await h.cache({ codec: createCodec({ serializer, compressor: 'zlib' }) });
+        await cache.set('small', value);
+        await cache.set('big', { ...value, filler: big });
+        expectSameValue(await cache.get('small'), value);
+        expectSameValue(await cache.get('big'), { ...value, filler: big });
+        expect(Object.keys((await cache.get('small')) as object)).toEqual([
+          '2',
+          '10',
+          'zebra',
+          'apple',
+          'mango',
+        ]);
+      }
+    });
+
+    it('a Float32Array reads back as itself (msgpack, v8) or is refused (json)', async () => {
+      const embedding = new Float32Array([9, 0.25, 0.5, 0.75, 1, 9]).subarray(1, 5);
+      const msgpack = await h.cache({ codec: createCodec({ serializer: 'msgpack' }) });
+      await msgpack.set('doc', { id: 7, embedding });
+      // msgpackr's typed-array extension: ext 8 of 17 bytes, type 0x74, Float32Array (7), the bytes.
+      const stored = (await h.raw(msgpack, 'GET', msgpack.makeKey('doc'))) as Buffer;
+      expect(stored.toString('hex')).toBe(
+        `82a2696407a9656d62656464696e67c7117407${Buffer.from(embedding.buffer, 4, 16).toString('hex')}`,
+      );
+      const back = (await msgpack.get('doc')) as { embedding: Float32Array };
+      expect(back.embedding).toBeInstanceOf(Float32Array);
+      expectSameValue(back, { id: 7, embedding });
+
+      const v8 = await h.cache({ codec: createCodec({ serializer: 'v8', compressor: 'zlib' }) });
+      await v8.set('doc', { id: 7, embedding });
+      expectSameValue(await v8.get('doc'), { id: 7, embedding });
+
+      const json = await h.cache();
+      const error = await json.set('doc', { id: 7, embedding }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EncodeError);
+      expect((error as EncodeError).message).toMatch(/Float32Array.*\(at embedding\)/);
+      expect(await json.has('doc')).toBe(false);
     });
 
     it('a value that cannot be serialized is an EncodeError and nothing is written', async () => {
