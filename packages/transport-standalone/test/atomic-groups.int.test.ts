@@ -52,16 +52,25 @@ function commandsOf(seen: Map<string, string[][]>, prefix: string): string[] {
   return [];
 }
 
+/** A transport and a cache on the shared standalone server, closed after the test. */
+function open(driver: 'ioredis' | 'iovalkey') {
+  const prefix = randomPrefix();
+  const transport = createStandaloneTransport({
+    location: getTestServers().standalone.url,
+    driver,
+  });
+  closers.push(() => transport.close());
+  return {
+    prefix,
+    transport,
+    cache: createCache({ transport, codec: createCodec(), keyPrefix: prefix }),
+  };
+}
+
 describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)', (driver) => {
   it('setMany with a timeout sends the same MULTI/EXEC block on the Cache and in a pipeline', async () => {
     const seen = await monitor();
-    const prefix = randomPrefix();
-    const transport = createStandaloneTransport({
-      location: getTestServers().standalone.url,
-      driver,
-    });
-    closers.push(() => transport.close());
-    const cache = createCache({ transport, codec: createCodec(), keyPrefix: prefix });
+    const { prefix, cache } = open(driver);
     const k = (key: string) => cache.makeKey(key);
 
     await cache.setMany({ a: 1, b: 2 }, { timeout: 60 });
@@ -89,13 +98,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)'
   });
 
   it('a failed call leaves the others, and the atomic block, applied', async () => {
-    const prefix = randomPrefix();
-    const transport = createStandaloneTransport({
-      location: getTestServers().standalone.url,
-      driver,
-    });
-    closers.push(() => transport.close());
-    const cache = createCache({ transport, codec: createCodec(), keyPrefix: prefix });
+    const { cache } = open(driver);
     await cache.context.transport.command('LPUSH', [cache.makeKey('list'), 'x']);
     const results = await cache
       .pipeline()
@@ -119,12 +122,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)'
   });
 
   it('batch: a queueing error aborts only its own atomic group, each slot with its own error', async () => {
-    const prefix = randomPrefix();
-    const transport = createStandaloneTransport({
-      location: getTestServers().standalone.url,
-      driver,
-    });
-    closers.push(() => transport.close());
+    const { prefix, transport } = open(driver);
     const results = await transport.batch([
       { commands: [{ name: 'SET', args: [`${prefix}:a`, '1'] }] },
       {
