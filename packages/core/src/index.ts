@@ -75,6 +75,7 @@ export type {
   ReturnsPipeline,
 } from './pipeline.js';
 export { createPipeline, Pipeline } from './pipeline.js';
+export { redactCredentials } from './redact.js';
 export type { AnyStep, ConstantStep, Step } from './step.js';
 export { constant, runStep, step } from './step.js';
 export type { Expiry, Timeout } from './timeout.js';

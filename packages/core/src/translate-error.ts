@@ -10,6 +10,7 @@ import {
   TimeoutError,
   WrongTypeError,
 } from './errors.js';
+import { redactCredentials } from './redact.js';
 
 // ioredis and iovalkey share their error shapes: server replies are `ReplyError`s whose message
 // starts with the Redis error prefix; network failures are plain Errors with a Node `code` or
@@ -41,13 +42,18 @@ const CONNECTION_MESSAGES = [
 
 /**
  * Turns an error from a driver (or anything else) into a {@link CachexError}, keeping the
- * original as `cause`. Cachex errors pass through unchanged.
+ * original as `cause`. Cachex errors pass through unchanged, unless they hold credentials.
+ *
+ * Credentials never come along: a driver error whose command carries a password (the `AUTH` or
+ * `HELLO … AUTH` of a failed handshake), directly or through a nested error, is kept as a
+ * redacted copy (see {@link redactCredentials}); a cachex error holding one is copied the same
+ * way. The original objects are never modified.
  */
 export function toCachexError(error: unknown, context: ErrorContext = {}): CachexError {
-  if (isCachexError(error)) return error;
+  if (isCachexError(error)) return redactCredentials(error);
   const err = error instanceof Error ? error : new Error(String(error));
   const message = err.message;
-  const options = { cause: err, context };
+  const options = { cause: redactCredentials(err), context };
   const code = (err as { code?: unknown }).code;
 
   if (

@@ -49,9 +49,24 @@ export interface StandaloneTransportOptions {
    * connection. Default 5000. With the server down, no call hangs past it.
    */
   socketTimeoutMs?: number;
+  /**
+   * Most connections open at once for blocking commands (`blpop`, `brpop`, `blmove`). Each
+   * waiting call holds one connection of its own, so that it never stalls other commands; calls
+   * beyond the limit wait for a free connection, first come, first served, and the time they
+   * wait counts against their own timeout. Default 32.
+   */
+  maxBlockingConnections?: number;
+  /**
+   * A blocking connection left idle this long, in milliseconds, is closed; the next blocking
+   * call opens one again. Default 30000.
+   */
+  blockingIdleTimeoutMs?: number;
   /** Extra options passed to every ioredis/iovalkey client as they are (advanced). */
   clientOptions?: Record<string, unknown>;
-  /** Called with connection errors the driver reports in the background (reconnects…). */
+  /**
+   * Called with connection errors the driver reports in the background (reconnects, a refused
+   * password…). Credentials are redacted from them, as from every error cachex returns.
+   */
   onError?: (error: Error) => void;
 }
 
@@ -59,3 +74,7 @@ export interface StandaloneTransportOptions {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 /** Default command timeout, milliseconds. */
 export const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
+/** Default of `maxBlockingConnections`. */
+export const DEFAULT_MAX_BLOCKING_CONNECTIONS = 32;
+/** Default of `blockingIdleTimeoutMs`. */
+export const DEFAULT_BLOCKING_IDLE_TIMEOUT_MS = 30_000;

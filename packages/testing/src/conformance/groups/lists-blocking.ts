@@ -1,4 +1,4 @@
-import type { Cache } from '@cachex/core';
+import { type Cache, ClosedError, isCachexError } from '@cachex/core';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../harness.js';
 import { rawList } from './list-helpers.js';
@@ -145,6 +145,35 @@ export function blockingListGroup(h: Harness): void {
       expect(first.settled()).toBe(false);
       await cache.rpush('a', ['for a']);
       expect(await first.promise).toEqual(['a', 'for a']);
+    });
+
+    it('close() rejects every waiting pop with its own ClosedError and pops nothing', async () => {
+      const cache = await h.cache();
+      const other = await h.cache({ keyPrefix: cache.keyPrefix });
+      const settle = (promise: Promise<unknown>) =>
+        promise.then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
+      const pops = [
+        settle(cache.blpop('q')),
+        settle(cache.brpop(['q', 'r'], { timeout: 30 })),
+        settle(cache.blmove('q', 'd', { timeout: 30 })),
+      ];
+      await blocked(cache, pops.length);
+      await cache.close();
+      const outcomes = await Promise.all(pops);
+      const errors = outcomes.map((o) => ('error' in o ? o.error : o));
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(ClosedError);
+        expect(isCachexError(error) && error.code).toBe('E_CLOSED');
+      }
+      expect(new Set(errors).size).toBe(errors.length);
+      // Later calls reject the same way, and nothing was taken from the lists.
+      await expect(cache.blpop('q', { timeout: 1 })).rejects.toBeInstanceOf(ClosedError);
+      await other.rpush('q', ['left']);
+      expect(await rawList(h, other, 'q')).toEqual(['"left"']);
+      expect(await h.raw(other, 'EXISTS', other.makeKey('d'))).toBe(0);
     });
   });
 }
