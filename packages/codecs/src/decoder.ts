@@ -14,7 +14,7 @@ interface DecompressFailure {
 }
 
 /**
- * The read path, Django-compatible (DESIGN §5):
+ * The read path, Django-compatible (the wire format in the README):
  * 1. ASCII decimal integer text → a number (a bigint beyond the safe range); a `DecodeError`
  *    beyond 4300 digits, as in Python.
  * 2. Decompress: first the configured compressor whose magic bytes match, then every configured

@@ -65,6 +65,16 @@ export {
 } from './errors.js';
 export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
+export type { KeySpec } from './key-spec.js';
+export {
+  ALL_BUT_LAST,
+  ALL_KEYS,
+  FIRST_KEY,
+  KEY_VALUE_PAIRS,
+  keysOf,
+  NO_KEYS,
+  TWO_KEYS,
+} from './key-spec.js';
 export { installCacheMethods, installPipelineMethods } from './methods/install.js';
 export type { Out, Returns, ReturnsPromise, StepTable } from './methods/types.js';
 export type {

@@ -8,6 +8,7 @@ export {
   describeCacheConformance,
   randomPrefix,
   until,
+  withKeySpecCheck,
   withReplicaSync,
 } from './conformance/index.js';
 export type { AdminEndpoint, AdminTlsOptions } from './servers/admin-client.js';

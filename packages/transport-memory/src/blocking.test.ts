@@ -1,4 +1,4 @@
-import { ClosedError, type Reply } from '@cachex/core';
+import { ClosedError, FIRST_KEY, type Reply } from '@cachex/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from './memory-store.js';
 import { createMemoryTransport, type MemoryTransport } from './memory-transport.js';
@@ -63,8 +63,8 @@ describe('blocking pops', () => {
       [
         {
           commands: [
-            { name: 'RPUSH', args: ['q', 'a'] },
-            { name: 'LLEN', args: ['q'] },
+            { name: 'RPUSH', keys: FIRST_KEY, args: ['q', 'a'] },
+            { name: 'LLEN', keys: FIRST_KEY, args: ['q'] },
           ],
         },
       ],
@@ -125,7 +125,9 @@ describe('blocking pops', () => {
     await expect(t.command('BLPOP', ['q', 'soon'], { blocking: true })).rejects.toThrow(
       'ERR timeout is not a float or out of range',
     );
-    const [result] = await t.batch([{ commands: [{ name: 'BLPOP', args: ['q', 0] }] }]);
+    const [result] = await t.batch([
+      { commands: [{ name: 'BLPOP', keys: FIRST_KEY, args: ['q', 0] }] },
+    ]);
     expect(result).toEqual({ ok: true, value: null });
   });
 });

@@ -2,6 +2,7 @@ import {
   ClosedError,
   CommandError,
   ConfigError,
+  FIRST_KEY,
   KeyNotFoundError,
   NotIntegerError,
   WrongTypeError,
@@ -51,9 +52,9 @@ describe('MemoryTransport', () => {
     const plain = await t.batch([
       {
         commands: [
-          { name: 'SET', args: ['a', '1'] },
-          { name: 'INCR', args: ['l'] },
-          { name: 'INCR', args: ['a'] },
+          { name: 'SET', keys: FIRST_KEY, args: ['a', '1'] },
+          { name: 'INCR', keys: FIRST_KEY, args: ['l'] },
+          { name: 'INCR', keys: FIRST_KEY, args: ['a'] },
         ],
       },
     ]);
@@ -64,8 +65,8 @@ describe('MemoryTransport', () => {
       [
         {
           commands: [
-            { name: 'INCR', args: ['a'] },
-            { name: 'GET', args: [] },
+            { name: 'INCR', keys: FIRST_KEY, args: ['a'] },
+            { name: 'GET', keys: FIRST_KEY, args: [] },
           ],
         },
       ],
@@ -84,19 +85,19 @@ describe('MemoryTransport', () => {
   it('batch: an atomic group keeps its MULTI semantics inside a plain batch', async () => {
     const t = createMemoryTransport();
     const results = await t.batch([
-      { commands: [{ name: 'SET', args: ['a', '1'] }] },
+      { commands: [{ name: 'SET', keys: FIRST_KEY, args: ['a', '1'] }] },
       {
         atomic: true,
         commands: [
-          { name: 'SET', args: ['b', '1'] },
-          { name: 'SET', args: ['c'] },
+          { name: 'SET', keys: FIRST_KEY, args: ['b', '1'] },
+          { name: 'SET', keys: FIRST_KEY, args: ['c'] },
         ],
       },
       {
         atomic: true,
         commands: [
-          { name: 'SET', args: ['d', '1'] },
-          { name: 'INCR', args: ['d'] },
+          { name: 'SET', keys: FIRST_KEY, args: ['d', '1'] },
+          { name: 'INCR', keys: FIRST_KEY, args: ['d'] },
         ],
       },
     ]);
@@ -171,9 +172,9 @@ describe('MemoryTransport', () => {
     await t.close();
     await t.close();
     await expect(t.command('GET', ['k'])).rejects.toBeInstanceOf(ClosedError);
-    await expect(t.batch([{ commands: [{ name: 'GET', args: ['k'] }] }])).rejects.toBeInstanceOf(
-      ClosedError,
-    );
+    await expect(
+      t.batch([{ commands: [{ name: 'GET', keys: FIRST_KEY, args: ['k'] }] }]),
+    ).rejects.toBeInstanceOf(ClosedError);
     await expect(t.broadcast('FLUSHDB', [])).rejects.toBeInstanceOf(ClosedError);
     await expect(t.scan({ match: '*' })[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(
       ClosedError,

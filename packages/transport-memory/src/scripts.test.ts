@@ -1,4 +1,4 @@
-import { CommandError, NotSupportedError } from '@cachex/core';
+import { CommandError, FIRST_KEY, NotSupportedError } from '@cachex/core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryTransport } from './memory-transport.js';
 import { scriptSha1 } from './scripts.js';
@@ -51,7 +51,9 @@ describe('scripts', () => {
       NotSupportedError,
     );
     // In a batch the error fills its own slot.
-    const [result] = await t.batch([{ commands: [{ name: 'EVAL', args: ['return 1', 0] }] }]);
+    const [result] = await t.batch([
+      { commands: [{ name: 'EVAL', keys: FIRST_KEY, args: ['return 1', 0] }] },
+    ]);
     expect(result?.ok === false && result.error).toBeInstanceOf(NotSupportedError);
     expect(t.capabilities.scripts).toBe(false);
     await t.close();

@@ -1,5 +1,5 @@
 import { createCodec } from '@cachex/codecs';
-import { createCache } from '@cachex/core';
+import { createCache, FIRST_KEY } from '@cachex/core';
 import { getTestServers, randomPrefix, until } from '@cachex/testing';
 import { Redis as IORedis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,16 +124,16 @@ describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)'
   it('batch: a queueing error aborts only its own atomic group, each slot with its own error', async () => {
     const { prefix, transport } = open(driver);
     const results = await transport.batch([
-      { commands: [{ name: 'SET', args: [`${prefix}:a`, '1'] }] },
+      { commands: [{ name: 'SET', keys: FIRST_KEY, args: [`${prefix}:a`, '1'] }] },
       {
         atomic: true,
         commands: [
-          { name: 'SET', args: [`${prefix}:b`, '1'] },
-          { name: 'SET', args: [`${prefix}:c`] },
-          { name: 'SET', args: [`${prefix}:d`, '1'] },
+          { name: 'SET', keys: FIRST_KEY, args: [`${prefix}:b`, '1'] },
+          { name: 'SET', keys: FIRST_KEY, args: [`${prefix}:c`] },
+          { name: 'SET', keys: FIRST_KEY, args: [`${prefix}:d`, '1'] },
         ],
       },
-      { commands: [{ name: 'GET', args: [`${prefix}:a`] }] },
+      { commands: [{ name: 'GET', keys: FIRST_KEY, args: [`${prefix}:a`] }] },
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false, false, true]);
     const errors = results.flatMap((r) => (r.ok ? [] : [r.error]));

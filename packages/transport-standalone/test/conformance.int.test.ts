@@ -1,6 +1,11 @@
 import { createCodec } from '@cachex/codecs';
 import { createCache } from '@cachex/core';
-import { describeCacheConformance, getTestServers, withReplicaSync } from '@cachex/testing';
+import {
+  describeCacheConformance,
+  getTestServers,
+  withKeySpecCheck,
+  withReplicaSync,
+} from '@cachex/testing';
 import { createStandaloneTransport } from '../src/index.js';
 
 // Each driver gets its own database for the tests that wipe one (flushDb); every other test
@@ -29,9 +34,10 @@ for (const { driver, isolatedDb } of drivers) {
 }
 
 // Reads go to the replica; after each write the test transport waits for the replica to
-// acknowledge it (WAIT), so assertions read replicated data without sleeping.
+// acknowledge it (WAIT), so assertions read replicated data without sleeping. Every command's
+// key spec is also checked against the server's COMMAND GETKEYS on this configuration.
 describeCacheConformance({
-  name: 'primary+replica × ioredis (reads from the replica)',
+  name: 'primary+replica × ioredis (reads from the replica, key specs checked)',
   capabilities: { replicaReads: true },
   createCache: ({ isolatedDatabase, codec, ...options }) => {
     const { primary, replica } = getTestServers().replicaSet;
@@ -42,7 +48,7 @@ describeCacheConformance({
       db: isolatedDatabase ? 13 : 0,
     });
     return createCache({
-      transport: withReplicaSync(transport),
+      transport: withReplicaSync(withKeySpecCheck(transport)),
       codec: codec ?? createCodec(),
       ...options,
     });

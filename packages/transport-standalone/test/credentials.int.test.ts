@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createCodec } from '@cachex/codecs';
-import { ConnectionError, createCache, isCachexError } from '@cachex/core';
+import { ConnectionError, createCache, FIRST_KEY, isCachexError } from '@cachex/core';
 import {
   getTestServers,
   type RedisServerHandle,
@@ -74,11 +74,11 @@ async function observe(options: StandaloneTransportOptions): Promise<Observed> {
     await settle(cache.get('k'));
     await settle(cache.blpop('q', { timeout: 0.1 }));
     const results = await transport.batch([
-      { commands: [{ name: 'GET', args: ['a'] }] },
+      { commands: [{ name: 'GET', keys: FIRST_KEY, args: ['a'] }] },
       {
         commands: [
-          { name: 'SET', args: ['b', '1'] },
-          { name: 'GET', args: ['b'] },
+          { name: 'SET', keys: FIRST_KEY, args: ['b', '1'] },
+          { name: 'GET', keys: FIRST_KEY, args: ['b'] },
         ],
         atomic: true,
       },

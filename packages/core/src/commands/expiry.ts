@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY } from '../key-spec.js';
 import { type Step, step } from '../step.js';
 import { checkDuration } from '../timeout.js';
 import type { VersionOptions } from './options.js';
@@ -51,12 +52,20 @@ function dateMs(when: Date, method: string, key: string): number {
 
 /** Seconds left: -1 when the key has no expiry, -2 when it does not exist. */
 export function ttlStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
-  return step({ name: 'TTL', args: [ctx.makeKey(key, options?.version)], read: true }, toInt, key);
+  return step(
+    { name: 'TTL', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: true },
+    toInt,
+    key,
+  );
 }
 
 /** Milliseconds left: -1 when the key has no expiry, -2 when it does not exist. */
 export function pttlStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
-  return step({ name: 'PTTL', args: [ctx.makeKey(key, options?.version)], read: true }, toInt, key);
+  return step(
+    { name: 'PTTL', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: true },
+    toInt,
+    key,
+  );
 }
 
 export function expireStep(
@@ -67,8 +76,13 @@ export function expireStep(
 ): Step<boolean> {
   const s = duration(seconds, 's', 'expire: seconds', key);
   const storedKey = ctx.makeKey(key, options?.version);
-  if (Number.isInteger(s)) return step({ name: 'EXPIRE', args: [storedKey, s] }, toBool, key);
-  return step({ name: 'PEXPIRE', args: [storedKey, Math.ceil(s * 1000)] }, toBool, key);
+  if (Number.isInteger(s))
+    return step({ name: 'EXPIRE', keys: FIRST_KEY, args: [storedKey, s] }, toBool, key);
+  return step(
+    { name: 'PEXPIRE', keys: FIRST_KEY, args: [storedKey, Math.ceil(s * 1000)] },
+    toBool,
+    key,
+  );
 }
 
 export function pexpireStep(
@@ -78,7 +92,11 @@ export function pexpireStep(
   options?: VersionOptions,
 ): Step<boolean> {
   const m = Math.ceil(duration(ms, 'ms', 'pexpire: milliseconds', key));
-  return step({ name: 'PEXPIRE', args: [ctx.makeKey(key, options?.version), m] }, toBool, key);
+  return step(
+    { name: 'PEXPIRE', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version), m] },
+    toBool,
+    key,
+  );
 }
 
 /**
@@ -94,13 +112,18 @@ export function expireAtStep(
   const storedKey = ctx.makeKey(key, options?.version);
   if (when instanceof Date)
     return step(
-      { name: 'PEXPIREAT', args: [storedKey, dateMs(when, 'expireAt', key)] },
+      { name: 'PEXPIREAT', keys: FIRST_KEY, args: [storedKey, dateMs(when, 'expireAt', key)] },
       toBool,
       key,
     );
   const s = unixSeconds(when, key);
-  if (Number.isInteger(s)) return step({ name: 'EXPIREAT', args: [storedKey, s] }, toBool, key);
-  return step({ name: 'PEXPIREAT', args: [storedKey, Math.ceil(s * 1000)] }, toBool, key);
+  if (Number.isInteger(s))
+    return step({ name: 'EXPIREAT', keys: FIRST_KEY, args: [storedKey, s] }, toBool, key);
+  return step(
+    { name: 'PEXPIREAT', keys: FIRST_KEY, args: [storedKey, Math.ceil(s * 1000)] },
+    toBool,
+    key,
+  );
 }
 
 /**
@@ -117,6 +140,7 @@ export function pexpireAtStep(
   return step(
     {
       name: 'PEXPIREAT',
+      keys: FIRST_KEY,
       args: [ctx.makeKey(key, options?.version), Math.ceil(ms)],
     },
     toBool,
@@ -129,7 +153,11 @@ export function persistStep(
   key: string,
   options?: VersionOptions,
 ): Step<boolean> {
-  return step({ name: 'PERSIST', args: [ctx.makeKey(key, options?.version)] }, toBool, key);
+  return step(
+    { name: 'PERSIST', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)] },
+    toBool,
+    key,
+  );
 }
 
 /** Unix time in seconds at which the key expires: -1 without expiry, -2 when missing (Redis 7+). */
@@ -139,7 +167,7 @@ export function expireTimeStep(
   options?: VersionOptions,
 ): Step<number> {
   return step(
-    { name: 'EXPIRETIME', args: [ctx.makeKey(key, options?.version)], read: true },
+    { name: 'EXPIRETIME', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: true },
     toInt,
     key,
   );

@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY } from '../key-spec.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { RedisArg, Reply } from '../types/transport.js';
@@ -69,7 +70,7 @@ export function hsetStep(
     (encoded: EncodedValue[]) => {
       const args: RedisArg[] = [storedKey];
       for (let i = 0; i < entries.length; i++) args.push(entries[i]![0], encoded[i]!);
-      return step({ name: 'HSET', args }, toInt, key);
+      return step({ name: 'HSET', keys: FIRST_KEY, args }, toInt, key);
     },
   );
 }
@@ -83,7 +84,7 @@ export function hsetnxStep(
 ): MaybePromise<Step<boolean>> {
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(ctx.encode(value, key), (encoded) =>
-    step({ name: 'HSETNX', args: [storedKey, field, encoded] }, toBool, key),
+    step({ name: 'HSETNX', keys: FIRST_KEY, args: [storedKey, field, encoded] }, toBool, key),
   );
 }
 
@@ -94,7 +95,12 @@ export function hgetStep<T>(
   options?: VersionOptions,
 ): Step<T | undefined> {
   return step(
-    { name: 'HGET', args: [ctx.makeKey(key, options?.version), field], read: READ },
+    {
+      name: 'HGET',
+      keys: FIRST_KEY,
+      args: [ctx.makeKey(key, options?.version), field],
+      read: READ,
+    },
     (reply) => decodeOrUndefined(ctx, reply, key) as MaybePromise<T | undefined>,
     key,
   );
@@ -110,7 +116,7 @@ export function hmgetStep<T>(
   // HMGET needs at least one field; asking for none has an obvious answer.
   if (fields.length === 0) return constant([]);
   return step(
-    { name: 'HMGET', args: [storedKey, ...fields], read: READ },
+    { name: 'HMGET', keys: FIRST_KEY, args: [storedKey, ...fields], read: READ },
     (reply) => decodeArray(ctx, reply, key) as Promise<(T | undefined)[]>,
     key,
   );
@@ -122,7 +128,7 @@ export function hgetallStep<T>(
   options?: VersionOptions,
 ): Step<Record<string, T>> {
   return step(
-    { name: 'HGETALL', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'HGETALL', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     async (reply: Reply) => {
       const flat = toArray(reply);
       const entries: [string, T][] = [];
@@ -146,7 +152,7 @@ export function hdelStep(
   const storedKey = ctx.makeKey(key, options?.version);
   const list = fieldList(fields);
   if (list.length === 0) return constant(0);
-  return step({ name: 'HDEL', args: [storedKey, ...list] }, toInt, key);
+  return step({ name: 'HDEL', keys: FIRST_KEY, args: [storedKey, ...list] }, toInt, key);
 }
 
 export function hexistsStep(
@@ -156,14 +162,23 @@ export function hexistsStep(
   options?: VersionOptions,
 ): Step<boolean> {
   return step(
-    { name: 'HEXISTS', args: [ctx.makeKey(key, options?.version), field], read: READ },
+    {
+      name: 'HEXISTS',
+      keys: FIRST_KEY,
+      args: [ctx.makeKey(key, options?.version), field],
+      read: READ,
+    },
     toBool,
     key,
   );
 }
 
 export function hlenStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
-  return step({ name: 'HLEN', args: [ctx.makeKey(key, options?.version)], read: READ }, toInt, key);
+  return step(
+    { name: 'HLEN', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
+    toInt,
+    key,
+  );
 }
 
 export function hkeysStep(
@@ -172,7 +187,7 @@ export function hkeysStep(
   options?: VersionOptions,
 ): Step<string[]> {
   return step(
-    { name: 'HKEYS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'HKEYS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     (reply) => toArray(reply).map(toText),
     key,
   );
@@ -180,7 +195,7 @@ export function hkeysStep(
 
 export function hvalsStep<T>(ctx: CacheContext, key: string, options?: VersionOptions): Step<T[]> {
   return step(
-    { name: 'HVALS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'HVALS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     (reply) => decodeArray(ctx, reply, key) as Promise<T[]>,
     key,
   );
@@ -200,7 +215,7 @@ export function hincrbyStep(
     );
   }
   return step(
-    { name: 'HINCRBY', args: [ctx.makeKey(key, options?.version), field, amount] },
+    { name: 'HINCRBY', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version), field, amount] },
     toInt,
     key,
   );
@@ -220,7 +235,11 @@ export function hincrbyfloatStep(
     );
   }
   return step(
-    { name: 'HINCRBYFLOAT', args: [ctx.makeKey(key, options?.version), field, amount] },
+    {
+      name: 'HINCRBYFLOAT',
+      keys: FIRST_KEY,
+      args: [ctx.makeKey(key, options?.version), field, amount],
+    },
     // The server answers the new value as text ("10.75").
     (reply) => toScore(reply) as number,
     key,

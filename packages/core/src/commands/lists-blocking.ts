@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { ALL_BUT_LAST, TWO_KEYS } from '../key-spec.js';
 import { type Step, step } from '../step.js';
 import { decodeOrUndefined, thenMaybe } from './encoding.js';
 import { type ListSide, type MoveVersionOptions, moveKeys, side } from './lists.js';
@@ -60,7 +61,7 @@ export function blockingPopStep(
   const storedKeys = list.map((k) => ctx.makeKey(k, options?.version));
   const timeout = serverTimeout(options?.timeout, first);
   return step(
-    { name, args: [...storedKeys, timeout], blocking: true },
+    { name, keys: ALL_BUT_LAST, args: [...storedKeys, timeout], blocking: true },
     (reply) => {
       // nil on timeout; otherwise [stored key, element].
       if (reply === null) return undefined;
@@ -88,7 +89,12 @@ export function blmoveStep(
   const to = side(options?.to, 'RIGHT', 'blmove: to', src);
   const timeout = serverTimeout(options?.timeout, src);
   return step(
-    { name: 'BLMOVE', args: [storedSrc, storedDst, from, to, timeout], blocking: true },
+    {
+      name: 'BLMOVE',
+      keys: TWO_KEYS,
+      args: [storedSrc, storedDst, from, to, timeout],
+      blocking: true,
+    },
     (r) => decodeOrUndefined(ctx, r, src),
     src,
   );

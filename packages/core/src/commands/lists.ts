@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY, TWO_KEYS } from '../key-spec.js';
 import { type Step, step } from '../step.js';
 import type { RedisArg } from '../types/transport.js';
 import { decodeArray, decodeOrUndefined, encodeMembers, thenMaybe } from './encoding.js';
@@ -104,7 +105,7 @@ export function pushStep(
   }
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(encodeMembers(ctx, values, key), (encoded) =>
-    step({ name, args: [storedKey, ...encoded] }, toInt, key),
+    step({ name, keys: FIRST_KEY, args: [storedKey, ...encoded] }, toInt, key),
   );
 }
 
@@ -116,15 +117,27 @@ export function popStep(
 ): Step<unknown> {
   const storedKey = ctx.makeKey(key, options?.version);
   if (options?.count === undefined) {
-    return step({ name, args: [storedKey] }, (r) => decodeOrUndefined(ctx, r, key), key);
+    return step(
+      { name, keys: FIRST_KEY, args: [storedKey] },
+      (r) => decodeOrUndefined(ctx, r, key),
+      key,
+    );
   }
   const count = nonNegative(options.count, `${name.toLowerCase()}: count`, key);
   // A missing key answers nil rather than an empty array: toArray makes both `[]`.
-  return step({ name, args: [storedKey, count] }, (r) => decodeArray(ctx, r, key), key);
+  return step(
+    { name, keys: FIRST_KEY, args: [storedKey, count] },
+    (r) => decodeArray(ctx, r, key),
+    key,
+  );
 }
 
 export function llenStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
-  return step({ name: 'LLEN', args: [ctx.makeKey(key, options?.version)], read: READ }, toInt, key);
+  return step(
+    { name: 'LLEN', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
+    toInt,
+    key,
+  );
 }
 
 export function lindexStep(
@@ -134,7 +147,11 @@ export function lindexStep(
   options?: VersionOptions,
 ): Step<unknown> {
   const args = [ctx.makeKey(key, options?.version), integer(index, 'lindex: index', key)];
-  return step({ name: 'LINDEX', args, read: READ }, (r) => decodeOrUndefined(ctx, r, key), key);
+  return step(
+    { name: 'LINDEX', keys: FIRST_KEY, args, read: READ },
+    (r) => decodeOrUndefined(ctx, r, key),
+    key,
+  );
 }
 
 export function lrangeStep(
@@ -149,7 +166,11 @@ export function lrangeStep(
     integer(start, 'lrange: start', key),
     integer(stop, 'lrange: stop', key),
   ];
-  return step({ name: 'LRANGE', args, read: READ }, (r) => decodeArray(ctx, r, key), key);
+  return step(
+    { name: 'LRANGE', keys: FIRST_KEY, args, read: READ },
+    (r) => decodeArray(ctx, r, key),
+    key,
+  );
 }
 
 export function lsetStep(
@@ -162,7 +183,7 @@ export function lsetStep(
   const storedKey = ctx.makeKey(key, options?.version);
   const i = integer(index, 'lset: index', key);
   return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
-    step({ name: 'LSET', args: [storedKey, i, encoded] }, isOk, key),
+    step({ name: 'LSET', keys: FIRST_KEY, args: [storedKey, i, encoded] }, isOk, key),
   );
 }
 
@@ -178,7 +199,7 @@ export function ltrimStep(
     integer(start, 'ltrim: start', key),
     integer(stop, 'ltrim: stop', key),
   ];
-  return step({ name: 'LTRIM', args }, isOk, key);
+  return step({ name: 'LTRIM', keys: FIRST_KEY, args }, isOk, key);
 }
 
 export function lremStep(
@@ -191,7 +212,7 @@ export function lremStep(
   const storedKey = ctx.makeKey(key, options?.version);
   const n = integer(count, 'lrem: count', key);
   return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
-    step({ name: 'LREM', args: [storedKey, n, encoded] }, toInt, key),
+    step({ name: 'LREM', keys: FIRST_KEY, args: [storedKey, n, encoded] }, toInt, key),
   );
 }
 
@@ -211,7 +232,7 @@ export function linsertStep(
   }
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(encodeMembers(ctx, [pivot, value], key), ([p, v]) =>
-    step({ name: 'LINSERT', args: [storedKey, where, p!, v!] }, toInt, key),
+    step({ name: 'LINSERT', keys: FIRST_KEY, args: [storedKey, where, p!, v!] }, toInt, key),
   );
 }
 
@@ -232,7 +253,7 @@ export function lposStep(ctx: CacheContext, key: string, value: unknown, options
     extra.push('MAXLEN', nonNegative(options.maxlen, 'lpos: maxlen', key));
   return thenMaybe(ctx.encodeMember(value, key), (encoded) =>
     step(
-      { name: 'LPOS', args: [storedKey, encoded, ...extra], read: READ },
+      { name: 'LPOS', keys: FIRST_KEY, args: [storedKey, encoded, ...extra], read: READ },
       (r): number | number[] | undefined =>
         withCount ? toArray(r).map(toInt) : r === null ? undefined : toInt(r),
       key,
@@ -250,7 +271,7 @@ export function lmoveStep(
   const from = side(options?.from, 'LEFT', 'lmove: from', src);
   const to = side(options?.to, 'RIGHT', 'lmove: to', src);
   return step(
-    { name: 'LMOVE', args: [storedSrc, storedDst, from, to] },
+    { name: 'LMOVE', keys: TWO_KEYS, args: [storedSrc, storedDst, from, to] },
     (r) => decodeOrUndefined(ctx, r, src),
     src,
   );

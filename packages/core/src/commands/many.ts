@@ -1,4 +1,5 @@
 import type { CacheContext } from '../cache-context.js';
+import { ALL_KEYS, FIRST_KEY, KEY_VALUE_PAIRS } from '../key-spec.js';
 import { type AnyStep, constant } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
@@ -36,7 +37,9 @@ export function getManyStep<T>(
   // One MGET per group the transport can serve together (all keys, except on a cluster).
   const groups = ctx.transport.partitionKeys(stored);
   return {
-    commands: groups.map((g): Command => ({ name: 'MGET', args: pick(stored, g), read: true })),
+    commands: groups.map(
+      (g): Command => ({ name: 'MGET', keys: ALL_KEYS, args: pick(stored, g), read: true }),
+    ),
     reduce: async (replies: Reply[]) => {
       const found = new Map<string, T>();
       for (let gi = 0; gi < groups.length; gi++) {
@@ -67,7 +70,9 @@ export function deleteManyStep(
   if (stored.length === 0) return constant(0);
   const groups = ctx.transport.partitionKeys(stored);
   return {
-    commands: groups.map((g): Command => ({ name: 'UNLINK', args: pick(stored, g) })),
+    commands: groups.map(
+      (g): Command => ({ name: 'UNLINK', keys: ALL_KEYS, args: pick(stored, g) }),
+    ),
     reduce: (replies) => replies.reduce<number>((sum, r) => sum + toInt(r), 0),
   };
 }
@@ -88,15 +93,16 @@ export function setManyStep(
     const commands: Command[] = [];
     for (const group of groups) {
       if (expiry.kind === 'delete') {
-        commands.push({ name: 'UNLINK', args: pick(stored, group) });
+        commands.push({ name: 'UNLINK', keys: ALL_KEYS, args: pick(stored, group) });
       } else if (expiry.kind === 'persist') {
         const args: RedisArg[] = [];
         for (const i of group) args.push(stored[i]!, encoded[i]!);
-        commands.push({ name: 'MSET', args });
+        commands.push({ name: 'MSET', keys: KEY_VALUE_PAIRS, args });
       } else {
         for (const i of group)
           commands.push({
             name: 'SET',
+            keys: FIRST_KEY,
             args: [stored[i]!, encoded[i]!, expiry.unit, expiry.amount],
           });
       }

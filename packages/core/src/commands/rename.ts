@@ -1,4 +1,5 @@
 import type { CacheContext } from '../cache-context.js';
+import { FIRST_KEY, TWO_KEYS } from '../key-spec.js';
 import { type Step, step } from '../step.js';
 import { type VersionOptions, versionFor } from './options.js';
 import { toBool, toText } from './reply.js';
@@ -28,7 +29,11 @@ export function renameStep(
   dst: string,
   options?: RenameOptions,
 ): Step<boolean> {
-  return step({ name: 'RENAME', args: keysOf(ctx, src, dst, options) }, () => true, src);
+  return step(
+    { name: 'RENAME', keys: TWO_KEYS, args: keysOf(ctx, src, dst, options) },
+    () => true,
+    src,
+  );
 }
 
 /** RENAMENX: like rename, but false (and nothing moved) when the destination exists. */
@@ -38,7 +43,11 @@ export function renamenxStep(
   dst: string,
   options?: RenameOptions,
 ): Step<boolean> {
-  return step({ name: 'RENAMENX', args: keysOf(ctx, src, dst, options) }, toBool, src);
+  return step(
+    { name: 'RENAMENX', keys: TWO_KEYS, args: keysOf(ctx, src, dst, options) },
+    toBool,
+    src,
+  );
 }
 
 /** The Redis data type of a key. */
@@ -51,7 +60,7 @@ export function typeStep(
   options?: VersionOptions,
 ): Step<KeyType | undefined> {
   return step(
-    { name: 'TYPE', args: [ctx.makeKey(key, options?.version)], read: true },
+    { name: 'TYPE', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: true },
     (reply) => {
       const type = toText(reply);
       return type === 'none' ? undefined : (type as KeyType);

@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { ALL_KEYS } from '../key-spec.js';
 import { toCachexError } from '../translate-error.js';
 import type { ScanKeysOptions } from './options.js';
 import { toInt } from './reply.js';
@@ -61,7 +62,9 @@ export async function deletePattern(
       const chunk = page.slice(start, start + count);
       const groups = ctx.transport.partitionKeys(chunk);
       const results = await ctx.transport.batch(
-        groups.map((g) => ({ commands: [{ name: 'UNLINK', args: g.map((i) => chunk[i]!) }] })),
+        groups.map((g) => ({
+          commands: [{ name: 'UNLINK', keys: ALL_KEYS, args: g.map((i) => chunk[i]!) }],
+        })),
       );
       for (const result of results) {
         if (!result.ok) throw toCachexError(result.error, { command: 'UNLINK' });

@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { ALL_KEYS, TWO_KEYS } from '../key-spec.js';
 import { type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import { decodeArray, thenMaybe } from './encoding.js';
@@ -46,7 +47,7 @@ export function smoveStep(
   const src = ctx.makeKey(source, versionFor(options?.versionSrc, options));
   const dst = ctx.makeKey(destination, versionFor(options?.versionDst, options));
   return thenMaybe(ctx.encodeMember(member, source), (encoded) =>
-    step({ name: 'SMOVE', args: [src, dst, encoded] }, toBool, source),
+    step({ name: 'SMOVE', keys: TWO_KEYS, args: [src, dst, encoded] }, toBool, source),
   );
 }
 
@@ -60,7 +61,7 @@ export function combineStep(
   const list = keyList(keys, name.toLowerCase());
   const first = list[0]!;
   return step(
-    { name, args: list.map((k) => ctx.makeKey(k, options?.version)), read: true },
+    { name, keys: ALL_KEYS, args: list.map((k) => ctx.makeKey(k, options?.version)), read: true },
     (reply) => decodeArray(ctx, reply, first),
     first,
   );
@@ -77,5 +78,9 @@ export function combineStoreStep(
   const list = keyList(keys, `${name.toLowerCase()}store`);
   const dest = ctx.makeKey(destination, versionFor(options?.versionDest, options));
   const sources = list.map((k) => ctx.makeKey(k, versionFor(options?.versionKeys, options)));
-  return step({ name: `${name}STORE`, args: [dest, ...sources] }, toInt, destination);
+  return step(
+    { name: `${name}STORE`, keys: ALL_KEYS, args: [dest, ...sources] },
+    toInt,
+    destination,
+  );
 }

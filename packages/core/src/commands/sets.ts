@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY } from '../key-spec.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
@@ -51,7 +52,7 @@ export function saddStep(
   }
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
-    step({ name: 'SADD', args: [storedKey, ...encoded] }, toInt, key),
+    step({ name: 'SADD', keys: FIRST_KEY, args: [storedKey, ...encoded] }, toInt, key),
   );
 }
 
@@ -65,7 +66,7 @@ export function sremStep(
   const storedKey = ctx.makeKey(key, options?.version);
   if (members.length === 0) return constant(0);
   return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
-    step({ name: 'SREM', args: [storedKey, ...encoded] }, toInt, key),
+    step({ name: 'SREM', keys: FIRST_KEY, args: [storedKey, ...encoded] }, toInt, key),
   );
 }
 
@@ -75,7 +76,7 @@ export function smembersStep<T>(
   options?: VersionOptions,
 ): Step<T[]> {
   return step(
-    { name: 'SMEMBERS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'SMEMBERS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     (reply) => decodeArray(ctx, reply, key) as Promise<T[]>,
     key,
   );
@@ -89,7 +90,11 @@ export function sismemberStep(
 ): MaybePromise<Step<boolean>> {
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
-    step({ name: 'SISMEMBER', args: [storedKey, encoded], read: READ }, toBool, key),
+    step(
+      { name: 'SISMEMBER', keys: FIRST_KEY, args: [storedKey, encoded], read: READ },
+      toBool,
+      key,
+    ),
   );
 }
 
@@ -104,7 +109,7 @@ export function smismemberStep(
   if (members.length === 0) return constant([]);
   return thenMaybe(encodeMembers(ctx, members, key), (encoded: EncodedValue[]) =>
     step(
-      { name: 'SMISMEMBER', args: [storedKey, ...encoded], read: READ },
+      { name: 'SMISMEMBER', keys: FIRST_KEY, args: [storedKey, ...encoded], read: READ },
       (reply: Reply) => toArray(reply).map(toBool),
       key,
     ),
@@ -113,7 +118,7 @@ export function smismemberStep(
 
 export function scardStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
   return step(
-    { name: 'SCARD', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'SCARD', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     toInt,
     key,
   );
@@ -131,7 +136,7 @@ function pickStep(
   const count = options?.count;
   if (count === undefined) {
     return step(
-      { name, args: [storedKey], read },
+      { name, keys: FIRST_KEY, args: [storedKey], read },
       (reply) => decodeOrUndefined(ctx, reply, key),
       key,
     );
@@ -139,7 +144,7 @@ function pickStep(
   checkCount(count, name.toLowerCase(), key, read);
   // With a count the server answers an array ([] for a missing key).
   return step(
-    { name, args: [storedKey, count], read },
+    { name, keys: FIRST_KEY, args: [storedKey, count], read },
     (reply) => decodeArray(ctx, reply, key),
     key,
   );

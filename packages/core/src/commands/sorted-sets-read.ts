@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY } from '../key-spec.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
@@ -21,7 +22,7 @@ const READ = true;
 
 export function zcardStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<number> {
   return step(
-    { name: 'ZCARD', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'ZCARD', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     toInt,
     key,
   );
@@ -35,7 +36,7 @@ export function zcountStep(
   options?: VersionOptions,
 ): Step<number> {
   const args = scoreRangeArgs(ctx, 'zcount', key, [min, 'min'], [max, 'max'], options?.version);
-  return step({ name: 'ZCOUNT', args, read: READ }, toInt, key);
+  return step({ name: 'ZCOUNT', keys: FIRST_KEY, args, read: READ }, toInt, key);
 }
 
 type Range = unknown[] | [unknown, number][];
@@ -61,7 +62,7 @@ export function zrangeStep(
   const args = rankRangeArgs(ctx, what, key, start, stop, options?.version);
   const withScores = flag(options, 'withScores', what, key);
   if (withScores) args.push('WITHSCORES');
-  return step({ name, args, read: READ }, rangeReply(ctx, key, withScores), key);
+  return step({ name, keys: FIRST_KEY, args, read: READ }, rangeReply(ctx, key, withScores), key);
 }
 
 /**
@@ -102,7 +103,7 @@ export function zrangeByScoreStep(
       integer(count, `${what}: count`, key),
     );
   }
-  return step({ name, args, read: READ }, rangeReply(ctx, key, withScores), key);
+  return step({ name, keys: FIRST_KEY, args, read: READ }, rangeReply(ctx, key, withScores), key);
 }
 
 /** ZRANK / ZREVRANK: the member's 0-based rank, `undefined` when it is not a member. */
@@ -116,7 +117,7 @@ export function zrankStep(
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step(
-      { name, args: [storedKey, encoded], read: READ },
+      { name, keys: FIRST_KEY, args: [storedKey, encoded], read: READ },
       (reply) => (reply === null ? undefined : toInt(reply)),
       key,
     ),
@@ -131,7 +132,11 @@ export function zscoreStep(
 ): MaybePromise<Step<number | undefined>> {
   const storedKey = ctx.makeKey(key, options?.version);
   return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
-    step({ name: 'ZSCORE', args: [storedKey, encoded], read: READ }, parseScore, key),
+    step(
+      { name: 'ZSCORE', keys: FIRST_KEY, args: [storedKey, encoded], read: READ },
+      parseScore,
+      key,
+    ),
   );
 }
 
@@ -146,7 +151,7 @@ export function zmscoreStep(
   if (members.length === 0) return constant([]);
   return thenMaybe(encodeMembers(ctx, members, key), (encoded) =>
     step(
-      { name: 'ZMSCORE', args: [storedKey, ...encoded], read: READ },
+      { name: 'ZMSCORE', keys: FIRST_KEY, args: [storedKey, ...encoded], read: READ },
       (reply) => toArray(reply).map(parseScore),
       key,
     ),

@@ -1,5 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY } from '../key-spec.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 import type { RedisArg } from '../types/transport.js';
@@ -62,7 +63,7 @@ export function zaddStep(
     (encoded) => {
       const args: RedisArg[] = [storedKey, ...flags];
       for (let i = 0; i < encoded.length; i++) args.push(scores[i]!, encoded[i]!);
-      return step({ name: 'ZADD', args }, toInt, key);
+      return step({ name: 'ZADD', keys: FIRST_KEY, args }, toInt, key);
     },
   );
 }
@@ -78,7 +79,7 @@ export function zincrbyStep(
   const increment = formatScore(amount, 'zincrby: amount', key);
   return thenMaybe(ctx.encodeMember(member, key), (encoded) =>
     step(
-      { name: 'ZINCRBY', args: [storedKey, increment, encoded] },
+      { name: 'ZINCRBY', keys: FIRST_KEY, args: [storedKey, increment, encoded] },
       (reply) => parseScore(reply) ?? Number.NaN,
       key,
     ),
@@ -95,7 +96,7 @@ export function zremStep(
   // ZREM needs at least one member; removing none removes nothing.
   if (members.length === 0) return constant(0);
   return thenMaybe(encodeMembers(ctx, members, key), (encoded) =>
-    step({ name: 'ZREM', args: [storedKey, ...encoded] }, toInt, key),
+    step({ name: 'ZREM', keys: FIRST_KEY, args: [storedKey, ...encoded] }, toInt, key),
   );
 }
 
@@ -107,7 +108,7 @@ export function zremRangeByRankStep(
   options?: VersionOptions,
 ): Step<number> {
   const args = rankRangeArgs(ctx, 'zremrangebyrank', key, start, stop, options?.version);
-  return step({ name: 'ZREMRANGEBYRANK', args }, toInt, key);
+  return step({ name: 'ZREMRANGEBYRANK', keys: FIRST_KEY, args }, toInt, key);
 }
 
 export function zremRangeByScoreStep(
@@ -125,7 +126,7 @@ export function zremRangeByScoreStep(
     [max, 'max'],
     options?.version,
   );
-  return step({ name: 'ZREMRANGEBYSCORE', args }, toInt, key);
+  return step({ name: 'ZREMRANGEBYSCORE', keys: FIRST_KEY, args }, toInt, key);
 }
 
 /** ZPOPMIN / ZPOPMAX: always a list of `[member, score]` (one by default, `[]` when empty). */
@@ -145,5 +146,5 @@ export function zpopStep(
     }
     args.push(count);
   }
-  return step({ name, args }, (reply) => decodePairs(ctx, reply, key), key);
+  return step({ name, keys: FIRST_KEY, args }, (reply) => decodePairs(ctx, reply, key), key);
 }

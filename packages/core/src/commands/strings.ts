@@ -1,5 +1,6 @@
 import { type CacheContext, checkVersion } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import { FIRST_KEY, TWO_KEYS } from '../key-spec.js';
 import { type AnyStep, constant, type Step, step } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
@@ -21,7 +22,7 @@ export function getStep<T, D>(
 ): Step<T | D | undefined> {
   checkOptions(options, 'get', 'for a default value pass { default: value }', key);
   return step(
-    { name: 'GET', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'GET', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     (reply) =>
       reply === null ? options?.default : (ctx.decode(reply as Buffer, key) as MaybePromise<T>),
     key,
@@ -48,16 +49,21 @@ export function setStep(
   // Encode even when the write turns into a delete, so bad values fail the same way always.
   return then(ctx.encode(value, key), (encoded: EncodedValue): Step<boolean> => {
     if (expiry.kind === 'delete') {
-      // Decided without writing: no transient SET-then-DEL window (DESIGN: nx/xx with t <= 0).
-      if (nx) return step({ name: 'EXISTS', args: [storedKey] }, (r) => toInt(r) === 0, key);
-      if (xx) return step({ name: 'DEL', args: [storedKey] }, toPositive, key);
-      return step({ name: 'DEL', args: [storedKey] }, () => true, key);
+      // Decided without writing: no transient SET-then-DEL window.
+      if (nx)
+        return step(
+          { name: 'EXISTS', keys: FIRST_KEY, args: [storedKey] },
+          (r) => toInt(r) === 0,
+          key,
+        );
+      if (xx) return step({ name: 'DEL', keys: FIRST_KEY, args: [storedKey] }, toPositive, key);
+      return step({ name: 'DEL', keys: FIRST_KEY, args: [storedKey] }, () => true, key);
     }
     const args: (string | Buffer | number)[] = [storedKey, encoded];
     if (expiry.kind === 'expire') args.push(expiry.unit, expiry.amount);
     if (nx) args.push('NX');
     else if (xx) args.push('XX');
-    return step({ name: 'SET', args }, isOk, key);
+    return step({ name: 'SET', keys: FIRST_KEY, args }, isOk, key);
   });
 }
 
@@ -80,8 +86,8 @@ export function getSetStep<T>(
     if (expiry.kind === 'delete') {
       return {
         commands: [
-          { name: 'GET', args: [storedKey] },
-          { name: 'DEL', args: [storedKey] },
+          { name: 'GET', keys: FIRST_KEY, args: [storedKey] },
+          { name: 'DEL', keys: FIRST_KEY, args: [storedKey] },
         ],
         transaction: true,
         key,
@@ -91,7 +97,7 @@ export function getSetStep<T>(
     const args: (string | Buffer | number)[] = [storedKey, encoded];
     if (expiry.kind === 'expire') args.push(expiry.unit, expiry.amount);
     args.push('GET');
-    return step({ name: 'SET', args }, previous, key);
+    return step({ name: 'SET', keys: FIRST_KEY, args }, previous, key);
   });
 }
 
@@ -103,20 +109,25 @@ export function touchStep(
   checkOptions(options, 'touch', 'for a timeout pass { timeout: seconds }', key);
   const storedKey = ctx.makeKey(key, options?.version);
   const expiry = resolveExpiry(options?.timeout, ctx.defaultTimeout);
-  if (expiry.kind === 'delete') return step({ name: 'DEL', args: [storedKey] }, toPositive, key);
+  if (expiry.kind === 'delete')
+    return step({ name: 'DEL', keys: FIRST_KEY, args: [storedKey] }, toPositive, key);
   if (expiry.kind === 'persist') {
     // PERSIST alone answers 0 for a key that exists without a TTL; touch reports existence.
     return {
       commands: [
-        { name: 'PERSIST', args: [storedKey] },
-        { name: 'EXISTS', args: [storedKey] },
+        { name: 'PERSIST', keys: FIRST_KEY, args: [storedKey] },
+        { name: 'EXISTS', keys: FIRST_KEY, args: [storedKey] },
       ],
       key,
       reduce: (replies) => toBool(replies[1] ?? null),
     };
   }
   return step(
-    { name: expiry.unit === 'EX' ? 'EXPIRE' : 'PEXPIRE', args: [storedKey, expiry.amount] },
+    {
+      name: expiry.unit === 'EX' ? 'EXPIRE' : 'PEXPIRE',
+      keys: FIRST_KEY,
+      args: [storedKey, expiry.amount],
+    },
     toBool,
     key,
   );
@@ -127,12 +138,16 @@ export function deleteStep(
   key: string,
   options?: VersionOptions,
 ): Step<boolean> {
-  return step({ name: 'DEL', args: [ctx.makeKey(key, options?.version)] }, toPositive, key);
+  return step(
+    { name: 'DEL', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)] },
+    toPositive,
+    key,
+  );
 }
 
 export function hasStep(ctx: CacheContext, key: string, options?: VersionOptions): Step<boolean> {
   return step(
-    { name: 'EXISTS', args: [ctx.makeKey(key, options?.version)], read: READ },
+    { name: 'EXISTS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
     toPositive,
     key,
   );
@@ -156,7 +171,11 @@ export function incrStep(
   options?: VersionOptions,
 ): Step<number> {
   checkDelta('incr/decr', delta, key);
-  return step({ name: 'INCRBY', args: [ctx.makeKey(key, options?.version), delta] }, toInt, key);
+  return step(
+    { name: 'INCRBY', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version), delta] },
+    toInt,
+    key,
+  );
 }
 
 export function incrVersionStep(
@@ -168,9 +187,9 @@ export function incrVersionStep(
   checkDelta('incrVersion/decrVersion', delta, key);
   const from = options?.version === undefined ? ctx.version : checkVersion(options.version);
   const to = from + delta;
-  // RENAME moves value and TTL atomically (DESIGN §4); a missing key is a KeyNotFoundError.
+  // RENAME moves value and TTL atomically; a missing key is a KeyNotFoundError.
   return step(
-    { name: 'RENAME', args: [ctx.makeKey(key, from), ctx.makeKey(key, to)] },
+    { name: 'RENAME', keys: TWO_KEYS, args: [ctx.makeKey(key, from), ctx.makeKey(key, to)] },
     () => to,
     key,
   );

@@ -1,4 +1,5 @@
 import type { CachexError } from '../errors.js';
+import type { KeySpec } from '../key-spec.js';
 
 /** One argument of a Redis command. Numbers are sent as their decimal text. */
 export type RedisArg = string | Buffer | number;
@@ -22,13 +23,22 @@ export interface RouteOptions {
    * commands. Blocking commands are never batched.
    */
   blocking?: boolean;
+  /**
+   * Where the command's keys are in its arguments. Every command the Cache builds says so;
+   * a transport routes by them (the node owning the slot on a cluster) and refuses, before
+   * sending, a multi-key command or atomic group whose keys span slots. Without it (a raw
+   * command), a transport routes as its driver does.
+   */
+  keys?: KeySpec;
 }
 
-/** One command of a batch. */
+/** One command, as the Cache builds it. */
 export interface Command extends RouteOptions {
   /** Upper-case command name, e.g. `SET`. */
   name: string;
   args: readonly RedisArg[];
+  /** Where its keys are in `args` (`NO_KEYS` for a command without keys). */
+  keys: KeySpec;
 }
 
 /**

@@ -6,4 +6,5 @@ export type {
   Harness,
 } from './harness.js';
 export { randomPrefix, until } from './harness.js';
+export { withKeySpecCheck } from './key-spec-check.js';
 export { withReplicaSync } from './replica-sync.js';
