@@ -15,6 +15,7 @@ const alias = [
     find: /^@cachex\/testing\/servers$/,
     replacement: `${packagesDir}/testing/src/servers/index.ts`,
   },
+  { find: /^@cachex\/core\/internal$/, replacement: `${packagesDir}/core/src/internal.ts` },
   ...packageDirs.map((dir) => ({
     find: new RegExp(`^@cachex/${dir}$`),
     replacement: `${packagesDir}/${dir}/src/index.ts`,

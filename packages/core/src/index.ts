@@ -1,7 +1,12 @@
+/**
+ * `@cachex/core`: the Cache client, keys, versions, timeouts, the Transport and Codec contracts,
+ * and the errors. Building blocks shared by cachex's own packages live in
+ * `@cachex/core/internal`.
+ *
+ * @packageDocumentation
+ */
 export type { CacheMethods, ValueOrFactory } from './cache.js';
 export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
-export type { CacheContext, CacheContextOptions } from './cache-context.js';
-export { createCacheContext } from './cache-context.js';
 export type { CacheOptions } from './cache-options.js';
 export type { HashMapping, HashMethods } from './commands/hash-methods.js';
 export type {
@@ -75,8 +80,7 @@ export {
   NO_KEYS,
   TWO_KEYS,
 } from './key-spec.js';
-export { installCacheMethods, installPipelineMethods } from './methods/install.js';
-export type { Out, Returns, ReturnsPromise, StepTable } from './methods/types.js';
+export type { Out, Returns, ReturnsPromise } from './methods/types.js';
 export type {
   PipelineMethods,
   PipelineOptions,
@@ -86,11 +90,8 @@ export type {
 } from './pipeline.js';
 export { createPipeline, Pipeline } from './pipeline.js';
 export { redactCredentials } from './redact.js';
-export type { AnyStep, ConstantStep, Step } from './step.js';
-export { constant, runStep, step } from './step.js';
-export type { Expiry, Timeout } from './timeout.js';
-export { resolveExpiry } from './timeout.js';
-export { toCachexError } from './translate-error.js';
+export type { Timeout } from './timeout.js';
+export { MAX_TIMEOUT_SECONDS } from './timeout.js';
 export type { Codec, Compressor, EncodedValue, MaybePromise, Serializer } from './types/codec.js';
 export type {
   BatchOptions,

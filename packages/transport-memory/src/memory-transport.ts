@@ -11,8 +11,8 @@ import {
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
-  toCachexError,
 } from '@cachex/core';
+import { toCachexError } from '@cachex/core/internal';
 import type { BlockedCall } from './blocking.js';
 import { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 import { EXECABORT, ReplyError } from './reply-error.js';

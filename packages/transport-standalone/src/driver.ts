@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { MissingDependencyError } from '@cachex/core';
+import { createOptionalLoader } from '@cachex/core/internal';
 
 /** The Redis clients cachex drives; both share ioredis' API. */
 export type DriverName = 'ioredis' | 'iovalkey';
@@ -30,27 +30,29 @@ export interface DriverPipeline {
 /** A driver's client constructor. */
 export type DriverConstructor = new (options: Record<string, unknown>) => DriverClient;
 
-const requireFromHere = createRequire(import.meta.url);
+// Anchored here: the drivers are optional peers of this package.
+const optional = createOptionalLoader(import.meta.url);
 const loaded = new Map<DriverName, DriverConstructor>();
 
 /**
- * Loads a driver package on first use. `require` is used (both drivers are CommonJS) so that
- * transports can be created synchronously.
+ * Loads a driver package on first use (synchronously, so that transports are created without
+ * waiting), or throws a `MissingDependencyError` that says what to install. `load` replaces the
+ * loader (for tests); results are cached only for the default one.
  */
-export function loadDriver(
-  name: DriverName,
-  load: (id: string) => unknown = requireFromHere,
-): DriverConstructor {
-  const useCache = load === requireFromHere;
-  const cached = useCache ? loaded.get(name) : undefined;
+export function loadDriver(name: DriverName, load?: (id: string) => unknown): DriverConstructor {
+  const cached = load === undefined ? loaded.get(name) : undefined;
   if (cached) return cached;
   let mod: unknown;
-  try {
-    mod = load(name);
-  } catch (error) {
-    throw new MissingDependencyError(name, `The ${name} driver`, { cause: error });
+  if (load === undefined) {
+    mod = optional.load(name, `The ${name} driver`);
+  } else {
+    try {
+      mod = load(name);
+    } catch (error) {
+      throw new MissingDependencyError(name, `The ${name} driver`, { cause: error });
+    }
   }
   const ctor = ((mod as { default?: unknown }).default ?? mod) as DriverConstructor;
-  if (useCache) loaded.set(name, ctor);
+  if (load === undefined) loaded.set(name, ctor);
   return ctor;
 }

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { ConnectionError, isCachexError, toCachexError } from '@cachex/core';
+import { ConnectionError, isCachexError } from '@cachex/core';
+import { toCachexError } from '@cachex/core/internal';
 import { describe, expect, it } from 'vitest';
 
 // Driver errors as ioredis and iovalkey shape them, without a server: a reply error keeps the
