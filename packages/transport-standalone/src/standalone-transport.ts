@@ -17,8 +17,8 @@ import {
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
-  toCachexError,
 } from '@cachex/core';
+import { toCachexError } from '@cachex/core/internal';
 import { BlockingPool, blockingPoolSettings } from './blocking-pool.js';
 import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 import { buildClientOptions } from './client-options.js';
