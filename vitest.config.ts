@@ -16,6 +16,10 @@ const alias = [
     replacement: `${packagesDir}/testing/src/servers/index.ts`,
   },
   { find: /^@cachex\/core\/internal$/, replacement: `${packagesDir}/core/src/internal.ts` },
+  {
+    find: /^@cachex\/transport-standalone\/driver$/,
+    replacement: `${packagesDir}/transport-standalone/src/driver/index.ts`,
+  },
   ...packageDirs.map((dir) => ({
     find: new RegExp(`^@cachex/${dir}$`),
     replacement: `${packagesDir}/${dir}/src/index.ts`,

@@ -63,7 +63,6 @@ describe('toCachexError', () => {
       code: 'ECONNREFUSED',
     });
     expect(toCachexError(refused)).toBeInstanceOf(ConnectionError);
-    expect(toCachexError(new Error('Connection is closed.'))).toBeInstanceOf(ConnectionError);
     expect(toCachexError(new Error('Command timed out'))).toBeInstanceOf(TimeoutError);
   });
   it('passes cachex errors through and keeps the cause', () => {

@@ -12,9 +12,10 @@ import {
 } from './errors.js';
 import { redactCredentials } from './redact.js';
 
-// ioredis and iovalkey share their error shapes: server replies are `ReplyError`s whose message
-// starts with the Redis error prefix; network failures are plain Errors with a Node `code` or
-// one of a few fixed messages. Classifying here, once, keeps every transport identical.
+// Server replies are errors whose message starts with the Redis error prefix (ioredis and
+// iovalkey name them `ReplyError`); network failures carry a Node `code`. Classifying here,
+// once, keeps every transport identical. A driver's own messages for a lost connection are the
+// driver layer's to recognise (transport-standalone's `translateDriverError`).
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -30,15 +31,6 @@ const CONNECTION_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-
-const CONNECTION_MESSAGES = [
-  'Connection is closed',
-  "Stream isn't writeable",
-  'Reached the max retries per request limit',
-  'None of startup nodes is available',
-  'Failed to refresh slots cache',
-  'All sentinels are unreachable',
-];
 
 /**
  * Turns an error from a driver (or anything else) into a {@link CachexError}, keeping the
@@ -88,10 +80,7 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
   if (/timed? ?out/i.test(message) || code === 'ETIMEDOUT') {
     return new TimeoutError(message, options);
   }
-  if (
-    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
-    CONNECTION_MESSAGES.some((m) => message.includes(m))
-  ) {
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) {
     return new ConnectionError(message, options);
   }
   return new CachexError('E_COMMAND', message, options);

@@ -1,345 +1,41 @@
-import { inspect } from 'node:util';
 import { type Endpoint, parseLocation } from '@cachex/config';
-import {
-  type BatchOptions,
-  type BatchResult,
-  type CachexError,
-  type ClientOptions,
-  ClosedError,
-  type Command,
-  CommandError,
-  type CommandGroup,
-  type ErrorContext,
-  type RedisArg,
-  type Reply,
-  type RouteOptions,
-  redactCredentials,
-  type ScanOptions,
-  type Transport,
-  type TransportCapabilities,
-} from '@cachex/core';
-import { toCachexError } from '@cachex/core/internal';
-import { BlockingPool, blockingPoolSettings } from './blocking-pool.js';
-import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
-import { buildClientOptions } from './client-options.js';
-import { closeClient } from './close-client.js';
-import { type DriverClient, type DriverName, loadDriver } from './driver.js';
-import type { ReadFrom, StandaloneTransportOptions } from './options.js';
-
-/**
- * A driver error as a cachex error, a new object for each call or slot (errors are never shared
- * between them). Once the transport is closed, a connection error (the connection was cut by
- * `close()`) becomes a `ClosedError`.
- */
-function translated(error: unknown, closed: boolean, command?: string): CachexError {
-  // A reply error keeps the command it answered on `command.name`.
-  const name = command ?? (error as { command?: { name?: unknown } })?.command?.name;
-  const context: ErrorContext = typeof name === 'string' ? { command: name.toUpperCase() } : {};
-  const cachex = toCachexError(error, context);
-  if (closed && cachex.code === 'E_CONNECTION') {
-    return new ClosedError('The transport was closed before the command completed', {
-      cause: cachex,
-      context,
-    });
-  }
-  return cachex;
-}
-
-/** A failed slot, with an error object of its own (errors are never shared between slots). */
-function failed(error: unknown, command: string, closed = false): BatchResult {
-  return { ok: false, error: translated(error, closed, command) };
-}
-
-function aborted(): BatchResult {
-  return {
-    ok: false,
-    error: new CommandError('The transaction was aborted (EXEC returned nil)', {
-      context: { command: 'EXEC' },
-    }),
-  };
-}
-
-/** One `[error, reply]` pair of a driver pipeline as a batch result. */
-function settled(
-  pair: [Error | null, unknown] | undefined,
-  command: string,
-  closed: boolean,
-): BatchResult {
-  if (pair === undefined) return failed(new Error('No reply for this command'), command);
-  const [error, value] = pair;
-  return error ? failed(error, command, closed) : { ok: true, value: value as Reply };
-}
-
-/**
- * The results of an atomic group sent inside a pipeline: EXEC's array holds each command's
- * reply (or its runtime error); when EXEC failed (EXECABORT after a queueing error), a command
- * refused while queueing gets its own error and the others EXEC's.
- */
-function execResults(
-  commands: readonly Command[],
-  queued: readonly ([Error | null, unknown] | undefined)[],
-  exec: [Error | null, unknown] | undefined,
-  closed: boolean,
-): BatchResult[] {
-  const [execError, execValue] = exec ?? [new Error('No reply for EXEC'), null];
-  if (execError || !Array.isArray(execValue)) {
-    return commands.map((c, i) => {
-      const queueError = queued[i]?.[0];
-      if (queueError) return failed(queueError, c.name, closed);
-      return execError ? failed(execError, 'EXEC', closed) : aborted();
-    });
-  }
-  return commands.map((c, i) => {
-    const value = execValue[i] as unknown;
-    return value instanceof Error ? failed(value, c.name) : { ok: true, value: value as Reply };
-  });
-}
-
-// Statuses in which a replica can take a read now or after connecting on demand.
-const USABLE = new Set(['ready', 'wait', 'connect', 'connecting']);
+import { blockingPoolSettings } from './driver/blocking-pool.js';
+import { buildClientOptions } from './driver/client-options.js';
+import { type DriverClient, loadDriver } from './driver/load-driver.js';
+import { blockingName, NodeTransport, reportTo } from './driver/node-transport.js';
+import type { StandaloneTransportOptions } from './options.js';
 
 /**
  * A transport for one Redis/Valkey server, with optional read replicas. Writes go to the
  * primary; reads follow `readFrom`. Blocking commands run on connections of their own, from a
  * bounded pool (`maxBlockingConnections`).
  */
-export class StandaloneTransport implements Transport {
-  readonly name = 'standalone';
-  readonly capabilities: TransportCapabilities;
-  /** The driver in use. */
-  readonly driver: DriverName;
-  readonly #primary: DriverClient;
-  readonly #replicas: DriverClient[];
-  readonly #readFrom: ReadFrom;
-  readonly #blocking: BlockingPool;
-  /** Closings under way (idle blocking connections…), awaited by close(). */
-  readonly #closing = new Set<Promise<void>>();
-  readonly #onError: (error: unknown) => void;
-  readonly #fail = (error: unknown): never => {
-    throw translated(error, this.#closed);
-  };
-  #next = 0;
-  #closed = false;
-  #closePromise: Promise<void> | undefined;
-
+export class StandaloneTransport extends NodeTransport {
   constructor(options: StandaloneTransportOptions) {
     const parsed = parseLocation(
       options.location,
       options.driver ? { driver: options.driver } : undefined,
     );
-    this.driver = parsed.driver;
-    this.#readFrom = options.readFrom ?? 'preferReplica';
-    const settings = blockingPoolSettings(options);
+    const blocking = blockingPoolSettings(options);
     const Driver = loadDriver(parsed.driver);
-    // Driver errors may hold the password (a refused AUTH keeps its arguments): only redacted
-    // copies leave the transport.
-    const onError = options.onError;
-    this.#onError = onError ? (error) => onError(redactCredentials(error) as Error) : () => {};
+    const onError = reportTo(options.onError);
     const connect = (endpoint: Endpoint): DriverClient => {
       const client = new Driver(buildClientOptions(endpoint, parsed.driver, options));
       // Background errors (reconnect attempts) would otherwise be printed by the driver; callers
       // see failures on their commands, and can observe these through onError.
-      client.on('error', this.#onError);
+      client.on('error', onError);
       return client;
     };
-    this.#primary = connect(parsed.primary);
-    this.#replicas = parsed.replicas.map(connect);
-    const name = options.clientOptions?.connectionName;
-    const connectionName = `${typeof name === 'string' && name !== '' ? name : 'cachex'}:blocking`;
-    this.#blocking = new BlockingPool(
-      settings,
-      () => {
-        // No command timeout: a blocking command waits as long as it asks to.
-        const client = this.#primary.duplicate({
-          commandTimeout: undefined,
-          lazyConnect: true,
-          connectionName,
-        });
-        client.on('error', this.#onError);
-        return client;
-      },
-      (client) => this.#track(closeClient(client, false)),
-    );
-    this.capabilities = {
-      scripts: true,
-      transactions: true,
-      cluster: false,
-      replicas: this.#replicas.length > 0,
-    };
-  }
-
-  #track(closing: Promise<void>): void {
-    // A connection that fails to close cleanly is gone all the same: close() never rejects.
-    const done = closing.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#closing.add(done);
-    void done.then(() => this.#closing.delete(done));
-  }
-
-  #readClient(): DriverClient {
-    const replicas = this.#replicas;
-    if (replicas.length === 0 || this.#readFrom === 'primary') return this.#primary;
-    for (let i = 0; i < replicas.length; i++) {
-      const replica = replicas[this.#next++ % replicas.length]!;
-      if (this.#readFrom === 'replica' || USABLE.has(replica.status)) return replica;
-    }
-    return this.#primary;
-  }
-
-  command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {
-    if (this.#closed) return Promise.reject(new ClosedError());
-    if (options?.blocking === true) return this.#blockingCommand(name, args);
-    const client = options?.read === true ? this.#readClient() : this.#primary;
-    return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, this.#fail);
-  }
-
-  /**
-   * Runs a blocking command on a connection of its own from the pool, so that waiting never
-   * stalls ordinary commands nor other blocking calls holding a connection. When every
-   * connection is busy the call waits for one; that wait counts against its timeout: it is sent
-   * with the time left (at least 1 ms), or resolves as a timeout (nil) if its deadline passes
-   * before a connection frees up.
-   */
-  async #blockingCommand(name: string, args: readonly RedisArg[]): Promise<Reply> {
-    const deadline = blockingDeadline(name, args, performance.now());
-    const acquired = this.#blocking.acquire(deadline?.at);
-    let client: DriverClient;
-    let sent = args;
-    if ('queued' in acquired) {
-      client = acquired.client;
-    } else {
-      const lent = await acquired;
-      if (lent === undefined) return null;
-      client = lent;
-      if (deadline) sent = withTimeoutLeft(args, deadline, performance.now());
-    }
-    if (this.#closed) {
-      this.#blocking.release(client, false);
-      throw new ClosedError('The transport was closed before the command was sent');
-    }
-    try {
-      const reply = (await client.callBuffer(name, ...sent)) as Reply;
-      this.#blocking.release(client, true);
-      return reply;
-    } catch (error) {
-      // A connection that ended is not lent again; one that reconnects is.
-      this.#blocking.release(client, client.status !== 'end');
-      throw translated(error, this.#closed);
-    }
-  }
-
-  async batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
-    if (this.#closed) throw new ClosedError();
-    const commands = groups.flatMap((g) => g.commands);
-    if (commands.length === 0) return [];
-    if (options?.transaction === true) {
-      return this.#transaction(commands);
-    }
-    const client = commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
-    const pipeline = client.pipeline();
-    for (const group of groups) {
-      // An atomic group keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
-      // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
-      const atomic = group.atomic === true && group.commands.length > 1;
-      if (atomic) pipeline.callBuffer('MULTI');
-      for (const c of group.commands) pipeline.callBuffer(c.name, ...c.args);
-      if (atomic) pipeline.callBuffer('EXEC');
-    }
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      return commands.map((c) => failed(error, c.name, this.#closed));
-    }
-    const results: BatchResult[] = [];
-    let at = 0;
-    for (const group of groups) {
-      if (group.atomic === true && group.commands.length > 1) {
-        const queued = replies?.slice(at + 1, at + 1 + group.commands.length) ?? [];
-        const exec = replies?.[at + 1 + group.commands.length];
-        at += group.commands.length + 2;
-        results.push(...execResults(group.commands, queued, exec, this.#closed));
-      } else {
-        for (const c of group.commands) {
-          results.push(settled(replies?.[at++], c.name, this.#closed));
-        }
-      }
-    }
-    return results;
-  }
-
-  async #transaction(commands: readonly Command[]): Promise<BatchResult[]> {
-    const multi = this.#primary.multi();
-    for (const c of commands) multi.callBuffer(c.name, ...c.args);
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await multi.exec();
-    } catch (error) {
-      return commands.map(() => failed(error, 'EXEC', this.#closed));
-    }
-    if (replies === null) return commands.map(aborted);
-    return commands.map((c, i) => settled(replies[i], c.name, this.#closed));
-  }
-
-  partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
-    return [keys.map((_, i) => i)];
-  }
-
-  async *scan(options: ScanOptions): AsyncGenerator<Buffer[], void, undefined> {
-    // SCAN runs on the primary: a replica may lag and miss fresh keys.
-    let cursor = '0';
-    do {
-      if (this.#closed) throw new ClosedError();
-      const reply = (await this.#primary
-        .callBuffer('SCAN', cursor, 'MATCH', options.match, 'COUNT', options.count ?? 500)
-        .then(undefined, this.#fail)) as [Buffer, Buffer[]];
-      cursor = reply[0].toString();
-      // Keys stay bytes: one that is not valid UTF-8 must be deleted by its own bytes.
-      if (reply[1].length > 0) yield reply[1];
-    } while (cursor !== '0');
-  }
-
-  async broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]> {
-    return [await this.command(name, args)];
-  }
-
-  getClient(options?: ClientOptions): DriverClient {
-    return options?.write === false ? this.#readClient() : this.#primary;
-  }
-
-  /**
-   * Closes every connection, and resolves once none is left open and no timer of the
-   * transport or its drivers is pending, so that nothing keeps the process alive. Commands
-   * already sent on a working connection still get their replies; blocking calls, those waiting
-   * for a blocking connection, and commands queued while the server is unreachable reject with
-   * a `ClosedError` each. Later calls reject with a `ClosedError`.
-   */
-  close(): Promise<void> {
-    this.#closePromise ??= this.#close();
-    return this.#closePromise;
-  }
-
-  async #close(): Promise<void> {
-    this.#closed = true;
-    // Waiting calls reject, idle connections close; busy ones are cut at once (a blocking
-    // command may wait on the server for ever), and their calls reject with ClosedErrors.
-    for (const client of this.#blocking.close()) this.#track(closeClient(client, false));
-    for (const client of [this.#primary, ...this.#replicas]) this.#track(closeClient(client, true));
-    while (this.#closing.size > 0) await Promise.all(this.#closing);
-  }
-
-  /** What `util.inspect` shows: the shape of the transport, never its credentials. */
-  [inspect.custom](): string {
-    const stats = this.#blocking.stats;
-    return `StandaloneTransport ${inspect({
-      driver: this.driver,
-      readFrom: this.#readFrom,
-      replicas: this.#replicas.length,
-      closed: this.#closed,
-      blockingConnections: stats,
-    })}`;
+    super({
+      name: 'standalone',
+      driver: parsed.driver,
+      primary: connect(parsed.primary),
+      replicas: parsed.replicas.map(connect),
+      readFrom: options.readFrom ?? 'preferReplica',
+      blocking,
+      onError,
+      blockingConnectionName: blockingName(options.clientOptions),
+    });
   }
 }
 

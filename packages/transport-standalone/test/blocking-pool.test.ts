@@ -1,7 +1,7 @@
 import { ClosedError } from '@cachex/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BlockingPool } from '../src/blocking-pool.js';
-import type { DriverClient } from '../src/driver.js';
+import { BlockingPool } from '../src/driver/blocking-pool.js';
+import type { DriverClient } from '../src/driver/load-driver.js';
 
 // The pool on its own, with stand-in connections: which call gets which connection, and when.
 function setup(max: number, idleTimeoutMs = 1000) {

@@ -11,7 +11,8 @@ import { findFreePort, getTestServers, randomPrefix } from '@cachex/testing';
 import { Redis as IORedis } from 'ioredis';
 import { Redis as IOValkey } from 'iovalkey';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStandaloneTransport, loadDriver, type StandaloneTransport } from '../src/index.js';
+import { loadDriver } from '../src/driver/index.js';
+import { createStandaloneTransport, type StandaloneTransport } from '../src/index.js';
 
 const open: StandaloneTransport[] = [];
 function transport(...args: Parameters<typeof createStandaloneTransport>): StandaloneTransport {

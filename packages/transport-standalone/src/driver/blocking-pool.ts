@@ -1,9 +1,9 @@
 import { ClosedError, ConfigError } from '@cachex/core';
-import type { DriverClient } from './driver.js';
+import type { DriverClient } from './load-driver.js';
 import {
   DEFAULT_BLOCKING_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_BLOCKING_CONNECTIONS,
-  type StandaloneTransportOptions,
+  type DriverTransportOptions,
 } from './options.js';
 
 /** The pool's limits, checked. */
@@ -12,7 +12,7 @@ export interface BlockingPoolSettings {
   idleTimeoutMs: number;
 }
 
-export function blockingPoolSettings(options: StandaloneTransportOptions): BlockingPoolSettings {
+export function blockingPoolSettings(options: DriverTransportOptions): BlockingPoolSettings {
   const max = options.maxBlockingConnections ?? DEFAULT_MAX_BLOCKING_CONNECTIONS;
   if (!Number.isSafeInteger(max) || max < 1) {
     throw new ConfigError('maxBlockingConnections must be a positive integer', {

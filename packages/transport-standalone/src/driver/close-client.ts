@@ -1,4 +1,4 @@
-import type { DriverClient } from './driver.js';
+import type { DriverClient } from './load-driver.js';
 
 /**
  * How long close() waits for a client to report `end` before giving up on it. A driver that

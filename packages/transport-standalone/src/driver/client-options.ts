@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Endpoint } from '@cachex/config';
 import { ConfigError } from '@cachex/core';
-import type { DriverName } from './driver.js';
+import type { DriverName } from './load-driver.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_SOCKET_TIMEOUT_MS,
-  type StandaloneTransportOptions,
+  type DriverTransportOptions,
   type TlsOptions,
 } from './options.js';
 
@@ -32,9 +32,9 @@ function readPem(path: unknown, field: string): Buffer | undefined {
 }
 
 /** TLS settings for one endpoint: the URL's `ssl_*` parameters over the transport's `tls`. */
-function tlsFor(
+export function tlsFor(
   endpoint: Endpoint,
-  tls: StandaloneTransportOptions['tls'],
+  tls: DriverTransportOptions['tls'],
 ): Record<string, unknown> | undefined {
   const enabled = endpoint.tls || tls === true || (typeof tls === 'object' && tls !== null);
   if (!enabled) return undefined;
@@ -68,7 +68,7 @@ function secondsToMs(value: unknown): number | undefined {
 export function buildClientOptions(
   endpoint: Endpoint,
   driver: DriverName,
-  options: StandaloneTransportOptions,
+  options: DriverTransportOptions,
 ): Record<string, unknown> {
   const connectTimeout =
     secondsToMs(endpoint.options.connectTimeout) ??

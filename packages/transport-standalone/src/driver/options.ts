@@ -1,0 +1,78 @@
+import type { DriverName } from './load-driver.js';
+
+/** Where reads go when read replicas are configured. */
+export type ReadFrom = 'primary' | 'replica' | 'preferReplica';
+
+/** TLS settings. Verification is on unless `rejectUnauthorized: false`. */
+export interface TlsOptions {
+  /** CA certificate(s), PEM. Default: Node's trusted roots. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Client certificate, PEM (mutual TLS). */
+  cert?: string | Buffer;
+  /** Client private key, PEM (mutual TLS). */
+  key?: string | Buffer;
+  /** Verify the server certificate. Default true; turn off only for local testing. */
+  rejectUnauthorized?: boolean;
+  /** Server name for SNI and hostname checks. */
+  servername?: string;
+  /** Check that the certificate matches the host name. Default true. */
+  checkServerIdentity?: boolean;
+}
+
+/**
+ * The options every transport built on ioredis/iovalkey shares (standalone, sentinel): driver,
+ * credentials, TLS, timeouts, read routing, the blocking pool, error reporting.
+ */
+export interface DriverTransportOptions {
+  /** Which client library to use. Default: from the scheme (`valkey*` → iovalkey, else ioredis). */
+  driver?: DriverName;
+  /**
+   * Where reads go when there are replicas: `'primary'`, `'replica'` (round robin over the
+   * replicas), or `'preferReplica'` (a replica, else the primary when no replica is reachable).
+   * Default `'preferReplica'`.
+   */
+  readFrom?: ReadFrom;
+  /** ACL user name (overridden by one in the URL). */
+  username?: string;
+  /** Password (overridden by one in the URL). Never printed. */
+  password?: string;
+  /** Logical database (overridden by one in the URL). Default 0. */
+  db?: number;
+  /** TLS for `rediss://`/`valkeys://` (or force it on with `true`). */
+  tls?: TlsOptions | boolean;
+  /** How long to wait for a connection, in milliseconds. Default 5000. */
+  connectTimeoutMs?: number;
+  /**
+   * How long one command may take, in milliseconds, including time spent waiting for a
+   * connection. Default 5000. With the server down, no call hangs past it.
+   */
+  socketTimeoutMs?: number;
+  /**
+   * Most connections open at once for blocking commands (`blpop`, `brpop`, `blmove`). Each
+   * waiting call holds one connection of its own, so that it never stalls other commands; calls
+   * beyond the limit wait for a free connection, first come, first served, and the time they
+   * wait counts against their own timeout. Default 32.
+   */
+  maxBlockingConnections?: number;
+  /**
+   * A blocking connection left idle this long, in milliseconds, is closed; the next blocking
+   * call opens one again. Default 30000.
+   */
+  blockingIdleTimeoutMs?: number;
+  /** Extra options passed to every ioredis/iovalkey client as they are (advanced). */
+  clientOptions?: Record<string, unknown>;
+  /**
+   * Called with connection errors the driver reports in the background (reconnects, a refused
+   * password…). Credentials are redacted from them, as from every error cachex returns.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** Default connect timeout, milliseconds. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+/** Default command timeout, milliseconds. */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
+/** Default of `maxBlockingConnections`. */
+export const DEFAULT_MAX_BLOCKING_CONNECTIONS = 32;
+/** Default of `blockingIdleTimeoutMs`. */
+export const DEFAULT_BLOCKING_IDLE_TIMEOUT_MS = 30_000;
