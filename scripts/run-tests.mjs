@@ -28,6 +28,8 @@ if (!existsSync(report)) {
 const { testResults } = JSON.parse(readFileSync(report, 'utf8'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const groups = new Map();
+// Conformance tests a configuration cannot run are registered as `not run here: <name> (<why>)`.
+const notRun = [];
 const bump = (name, status) => {
   const g = groups.get(name) ?? { passed: 0, failed: 0, skipped: 0 };
   g[status]++;
@@ -41,6 +43,9 @@ for (const file of testResults) {
     bump(`project ${project}`, status);
     const conformance = t.ancestorTitles.find((title) => title.startsWith('Cache conformance: '));
     if (conformance) bump(`project ${project} › ${conformance}`, status);
+    if (conformance && t.title.startsWith('not run here: ')) {
+      notRun.push(`  ${conformance.slice('Cache conformance: '.length)}: ${t.title.slice(14)}`);
+    }
   }
 }
 console.log('\nTest summary');
@@ -48,6 +53,10 @@ for (const [name, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare
   console.log(
     `  ${name.padEnd(52)} ${String(g.passed).padStart(4)} passed, ${g.failed} failed, ${g.skipped} skipped`,
   );
+}
+if (notRun.length > 0) {
+  console.log('\nConformance tests not run on a configuration that cannot (each checked as such)');
+  for (const line of notRun) console.log(line);
 }
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(run.status ?? 1);

@@ -29,11 +29,13 @@ export type PipelineResult<T = unknown> = T | CachexError;
 
 /**
  * What `exec()` resolves for a pipeline whose queued calls have the result types `Results`:
- * a tuple with each call's result, or the `CachexError` it failed with.
+ * a tuple with each call's result, or the `CachexError` it failed with. A pipeline whose calls
+ * were queued one statement at a time (in a loop: `for (…) p.set(k, v)`) keeps the type of an
+ * empty one, so an empty `Results` resolves an array of {@link PipelineResult}s.
  */
-export type PipelineResults<Results extends readonly unknown[]> = {
-  -readonly [I in keyof Results]: PipelineResult<Results[I]>;
-};
+export type PipelineResults<Results extends readonly unknown[]> = Results extends readonly []
+  ? PipelineResult[]
+  : { -readonly [I in keyof Results]: PipelineResult<Results[I]> };
 
 /** Methods that queue their call and return the pipeline, with the result type appended. */
 export interface ReturnsPipeline<Results extends unknown[]> extends Returns {

@@ -1,5 +1,6 @@
 import type { Cache, Reply } from '@cachex/core';
-import { afterEach, describe } from 'vitest';
+import { globEscape } from '@cachex/core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { codecGroup } from './groups/codecs.js';
 import { errorGroup } from './groups/errors.js';
 import { hashGroup } from './groups/hashes.js';
@@ -10,6 +11,7 @@ import { manyGroup } from './groups/many.js';
 import { pipelineGroup } from './groups/pipelines.js';
 import { setGroup } from './groups/sets.js';
 import { sortedSetGroup } from './groups/sorted-sets.js';
+import { spreadKeysGroup } from './groups/spread-keys.js';
 import { stringGroup } from './groups/strings.js';
 import { timeoutGroup } from './groups/timeouts.js';
 import { versionGroup } from './groups/versions.js';
@@ -41,6 +43,23 @@ export function describeCacheConformance(options: ConformanceOptions): void {
         return cache;
       },
       prefix: randomPrefix,
+      test(name, need, reason, body) {
+        if (options.capabilities?.[need] !== false) {
+          it(name, body);
+          return;
+        }
+        it(`not run here: ${name} (${reason})`, () => {
+          expect(options.capabilities?.[need]).toBe(false);
+        });
+      },
+      async rawKeys(cache) {
+        const found = new Set<string>();
+        const match = `${globEscape(cache.keyPrefix)}:*`;
+        for await (const page of cache.context.transport.scan({ match, count: 1000 })) {
+          for (const key of page) found.add(key.toString('utf8'));
+        }
+        return [...found].sort();
+      },
       raw(cache, name, ...args): Promise<Reply> {
         return cache.context.transport.command(name, args);
       },
@@ -67,5 +86,6 @@ export function describeCacheConformance(options: ConformanceOptions): void {
     listGroup(h);
     pipelineGroup(h);
     hostileInputGroup(h);
+    spreadKeysGroup(h);
   });
 }

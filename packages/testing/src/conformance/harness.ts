@@ -17,11 +17,23 @@ export interface ConformanceCacheOptions {
   isolatedDatabase?: boolean;
 }
 
-/** What the transport can do; groups it cannot run are left out (and say so in their name). */
+/**
+ * What the transport can do. A test that needs what a transport cannot do is not run there;
+ * in its place a test named `not run here: <name> (<reason>)` checks that the capability is
+ * indeed missing, so the run's summary lists it by name.
+ */
 export interface ConformanceCapabilities {
   /** The transport routes reads to a replica: assertions poll for replication. */
   replicaReads?: boolean;
+  /**
+   * A database no other test uses at the same time, for tests that wipe one (`flushDb`).
+   * Default true; false on a cluster (one database, shared by every test of the run).
+   */
+  isolatedDatabase?: boolean;
 }
+
+/** A capability a test may need (see {@link ConformanceCapabilities}). */
+export type Need = 'isolatedDatabase';
 
 /** Options of {@link describeCacheConformance}. */
 export interface ConformanceOptions {
@@ -39,8 +51,19 @@ export interface Harness {
   cache(
     overrides?: Omit<ConformanceCacheOptions, 'keyPrefix'> & { keyPrefix?: string },
   ): Promise<Cache>;
-  /** A random prefix, for tests that build several caches sharing one. */
-  prefix(): string;
+  /**
+   * A random prefix, for tests that build several caches sharing one. It holds a hash tag
+   * (`{cx-…}`), so every key of a test maps to one cluster slot and multi-key commands work on
+   * every topology; `{ spread: true }` leaves the tag out, for tests of keys spread over slots.
+   */
+  prefix(options?: { spread?: boolean }): string;
+  /**
+   * Registers a test that needs `need`; on a transport without it, registers instead a test
+   * named `not run here: <name> (<reason>)` that checks the capability is missing.
+   */
+  test(name: string, need: Need, reason: string, body: () => Promise<void>): void;
+  /** Every stored key of `cache`'s prefix on the server, over every primary (SCAN), as text. */
+  rawKeys(cache: Cache): Promise<string[]>;
   /** Sends a raw command to the primary, bypassing keys and codecs. */
   raw(cache: Cache, name: string, ...args: (string | number | Buffer)[]): Promise<Reply>;
   /** Polls until `check` returns true (for replication and expiry), failing after `timeoutMs`. */
@@ -53,8 +76,14 @@ export interface Harness {
   ): Promise<T>;
 }
 
-export function randomPrefix(): string {
-  return `cx-${randomBytes(6).toString('hex')}`;
+/**
+ * A random key prefix. By default it is a hash tag (`{cx-…}`): on a cluster every key under it
+ * maps to one slot, which keeps raw multi-key assertions and atomic multi-key commands
+ * possible. `spread: true` gives a plain one (`cx-…`), whose keys spread over the slots.
+ */
+export function randomPrefix(options: { spread?: boolean } = {}): string {
+  const id = `cx-${randomBytes(6).toString('hex')}`;
+  return options.spread === true ? id : `{${id}}`;
 }
 
 export async function until(

@@ -112,15 +112,20 @@ export function keyGroup(h: Harness): void {
       expect(cache.reverseKey('foreign:1:k')).toBe('foreign:1:k');
     });
 
-    it('flushDb wipes the whole database', async () => {
-      const cache = await h.cache({ isolatedDatabase: true });
-      const other = await h.cache({ isolatedDatabase: true });
-      await cache.set('a', 1);
-      await other.set('b', 2);
-      await cache.flushDb();
-      expect(await cache.has('a')).toBe(false);
-      expect(await other.has('b')).toBe(false);
-    });
+    h.test(
+      'flushDb wipes the whole database',
+      'isolatedDatabase',
+      'FLUSHDB would wipe the keys of every other test sharing the one database',
+      async () => {
+        const cache = await h.cache({ isolatedDatabase: true });
+        const other = await h.cache({ isolatedDatabase: true });
+        await cache.set('a', 1);
+        await other.set('b', 2);
+        await cache.flushDb();
+        expect(await cache.has('a')).toBe(false);
+        expect(await other.has('b')).toBe(false);
+      },
+    );
 
     it('getClient hands out the raw driver client', async () => {
       const cache = await h.cache();

@@ -20,9 +20,14 @@ export function blockingListGroup(h: Harness): void {
    */
   async function blocked(cache: Cache, n = 1): Promise<void> {
     const count = async (): Promise<number | undefined> => {
-      const info = await h.raw(cache, 'INFO', 'clients').catch(() => null);
-      const match = /blocked_clients:(\d+)/.exec(String(info ?? ''));
-      return match ? Number(match[1]) : undefined;
+      // Every primary's count: on a cluster, the pop waits on the node owning its key.
+      const infos = await cache.context.transport.broadcast('INFO', ['clients']).catch(() => []);
+      let total: number | undefined;
+      for (const info of infos) {
+        const match = /blocked_clients:(\d+)/.exec(String(info ?? ''));
+        if (match) total = (total ?? 0) + Number(match[1]);
+      }
+      return total;
     };
     if ((await count()) === undefined) return;
     await h.until(async () => ((await count()) ?? n) >= n);
