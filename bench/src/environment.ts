@@ -21,7 +21,7 @@ export interface BenchEnvironment {
  * Raw ioredis as a user would configure it, except `protocol: 2`: the cachex transport speaks
  * RESP2 (ioredis 6 defaults to RESP3), and the wire protocol should not be what differs.
  */
-export const RAW_OPTIONS: RedisOptions = { protocol: 2 };
+const RAW_OPTIONS: RedisOptions = { protocol: 2 };
 
 export function createEnvironment(server: RedisServerHandle): BenchEnvironment {
   const caches: Cache[] = [];

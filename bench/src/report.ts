@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 
 /** How a column's numbers are printed (the JSON keeps the raw numbers). */
-export type ColumnFormat = 'text' | 'us' | 'ms' | 'ops' | 'ratio' | 'bytes' | 'mbps' | 'count';
+type ColumnFormat = 'text' | 'us' | 'ms' | 'ops' | 'ratio' | 'bytes' | 'mbps' | 'count';
 
 export interface Column {
   /** Property of each row. */
@@ -10,7 +10,7 @@ export interface Column {
   format: ColumnFormat;
 }
 
-export type Cell = string | number;
+type Cell = string | number;
 export type Row = Record<string, Cell>;
 
 /** One section's results: printed as one table, written as one JSON object. */

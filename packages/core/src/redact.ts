@@ -6,7 +6,7 @@
  */
 
 /** What replaces a secret argument. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 // Properties through which errors nest: `cause` (standard), `errors` (AggregateError),
 // `previousErrors` (EXECABORT) and `lastNodeError` (cluster) in ioredis and iovalkey.
@@ -38,7 +38,7 @@ function after(args: readonly unknown[], token: string, offset: number): number[
  * The arguments of a command with its credentials replaced by {@link REDACTED}, or undefined
  * when the command carries none. User names are kept: they help debugging and are not secret.
  */
-export function redactCommandArgs(name: string, args: readonly unknown[]): unknown[] | undefined {
+function redactCommandArgs(name: string, args: readonly unknown[]): unknown[] | undefined {
   switch (name.toUpperCase()) {
     case 'AUTH': // AUTH [username] password
       return hide(args, [args.length - 1]);

@@ -23,7 +23,7 @@ import {
 /** The check's result: `JSON.stringify` writes the value as it is. */
 export const PLAIN = 0;
 /** The check's result: the value needs the JSON writer (json-writer.ts). */
-export const NEEDS_WRITER = 1;
+const NEEDS_WRITER = 1;
 
 const TWO_POW_53 = 2 ** 53;
 

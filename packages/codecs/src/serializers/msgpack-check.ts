@@ -17,7 +17,7 @@ import {
 } from './refusal.js';
 
 /** The check's result: msgpackr writes the value as it is. */
-export const PLAIN = 0;
+const PLAIN = 0;
 /** The check's result: an object has `undefined` properties, which must be left out. */
 export const HAS_UNDEFINED_PROPERTY = 1;
 

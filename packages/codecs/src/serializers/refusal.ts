@@ -185,7 +185,7 @@ function hint(format: FormatLabel, value: object, kind: string): string {
 }
 
 /** "a Map", "a Float32Array", "a class instance (Point)": what `value` is, for a message. */
-export function describeObject(value: object): string {
+function describeObject(value: object): string {
   const proto = Object.getPrototypeOf(value) as object | null;
   const kind = proto === null ? undefined : KINDS.get(proto);
   if (kind !== undefined) return kind;

@@ -48,7 +48,7 @@ export interface LmoveOptions extends MoveVersionOptions {
 const READ = true;
 
 /** Rejects anything but a safe integer (the server would answer with a vaguer error). */
-export function integer(value: number, what: string, key: string): number {
+function integer(value: number, what: string, key: string): number {
   if (!Number.isSafeInteger(value)) {
     throw new InvalidArgumentError(`${what} must be an integer, got ${String(value)}`, {
       context: { key },

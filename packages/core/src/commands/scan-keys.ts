@@ -6,7 +6,7 @@ import type { ScanKeysOptions } from './options.js';
 import { toInt } from './reply.js';
 
 /** Default SCAN COUNT hint and delete batch size. */
-export const DEFAULT_SCAN_COUNT = 500;
+const DEFAULT_SCAN_COUNT = 500;
 
 function countOf(options: ScanKeysOptions | undefined): number {
   const count = options?.count ?? DEFAULT_SCAN_COUNT;

@@ -22,7 +22,7 @@ export function formatScore(score: number, what: string, key: string): string {
 }
 
 /** A score range bound: numbers are formatted, strings (`'(1'`, `'-inf'`) pass through. */
-export function formatBound(bound: ZScoreBound, what: string, key: string): string {
+function formatBound(bound: ZScoreBound, what: string, key: string): string {
   return typeof bound === 'string' ? bound : formatScore(bound, what, key);
 }
 

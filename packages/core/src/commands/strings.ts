@@ -1,7 +1,7 @@
 import { type CacheContext, checkVersion } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { FIRST_KEY, TWO_KEYS } from '../key-spec.js';
-import { type AnyStep, constant, type Step, step } from '../step.js';
+import { type AnyStep, type Step, step } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Reply } from '../types/transport.js';
@@ -194,5 +194,3 @@ export function incrVersionStep(
     key,
   );
 }
-
-export { constant };

@@ -7,7 +7,7 @@ import type { MaybePromise } from '../types/codec.js';
 export type AnyBuilder = (ctx: CacheContext, ...args: any[]) => MaybePromise<AnyStep<unknown>>;
 
 /** Something that owns a cache context (the Cache and its pipelines). */
-export interface HasContext {
+interface HasContext {
   readonly context: CacheContext;
 }
 
@@ -15,7 +15,7 @@ export interface HasContext {
 export const ENQUEUE: unique symbol = Symbol('cachex.pipeline.enqueue');
 
 /** Something that queues steps (a pipeline). */
-export interface Enqueues extends HasContext {
+interface Enqueues extends HasContext {
   [ENQUEUE](step: MaybePromise<AnyStep<unknown>>): void;
 }
 

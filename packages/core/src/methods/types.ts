@@ -2,10 +2,6 @@ import type { CacheContext } from '../cache-context.js';
 import type { AnyStep } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 
-/** Any function returning a promise: the shape of a Cache method. */
-// biome-ignore lint/suspicious/noExplicitAny: the argument lists of the methods vary.
-type AsyncMethod = (...args: any[]) => Promise<unknown>;
-
 /**
  * The step builders behind a group of Cache methods: one builder per method, taking the cache
  * context and the method's own arguments, and returning the step that answers it. Installed on
@@ -34,6 +30,3 @@ export interface ReturnsPromise extends Returns {
 
 /** What a method of a group declared with `R` returns for a result of type `X`. */
 export type Out<R extends Returns, X> = (R & { readonly in: X })['out'];
-
-/** Keeps only the keys of `M` that are async methods. */
-export type MethodsOf<M> = { [K in keyof M as M[K] extends AsyncMethod ? K : never]: M[K] };

@@ -40,7 +40,7 @@ export function popElement(db: Keyspace, key: string, entry: EntryOf<'list'>, le
 }
 
 /** Pushes elements (in argument order) at one end, creating the list; returns the length. */
-export function pushElements(db: Keyspace, key: string, elements: Buffer[], left: boolean) {
+function pushElements(db: Keyspace, key: string, elements: Buffer[], left: boolean) {
   const entry = db.read(key, 'list') ?? db.create('list', new ListValue());
   for (const element of elements) {
     if (left) entry.value.unshift(element);

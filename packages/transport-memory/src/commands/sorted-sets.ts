@@ -29,7 +29,7 @@ function removeMember(entry: EntryOf<'zset'>, member: string): boolean {
 }
 
 /** A score as a bulk reply (`%.17g`, `inf`, `-inf`). */
-export function scoreReply(score: number): Buffer {
+function scoreReply(score: number): Buffer {
   return Buffer.from(formatDouble(score));
 }
 

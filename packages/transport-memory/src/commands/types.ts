@@ -2,7 +2,7 @@ import type { RedisArg, Reply } from '@cachex/core';
 import type { Keyspace } from '../keyspace.js';
 
 /** Runs one command on the keyspace; errors are thrown as `ReplyError`s. */
-export type CommandHandler = (db: Keyspace, args: readonly RedisArg[]) => Reply;
+type CommandHandler = (db: Keyspace, args: readonly RedisArg[]) => Reply;
 
 /** A command: its Redis arity (the name counts; negative = at least) and its handler. */
 export interface CommandSpec {
