@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: tools, install, build, typecheck, lint, package
-# checks (publint + attw), unit and integration tests against spawned redis-server processes.
+# checks (publint + attw + knip), unit and integration tests against spawned redis-server
+# processes (standalone, replica, TLS, ACL, sentinel, cluster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 source scripts/ensure-tools.sh
 pnpm run ci
+echo "== test.sh finished in $((SECONDS - started)) s"
