@@ -45,6 +45,16 @@ async function startAndReport(): Promise<StartedTopologies> {
   log(
     `acl ${server} ${handles.acl.version} on ${at(handles.acl)}, default user off, user ${started.servers.acl.username} [${timings.acl} ms]`,
   );
+  const { sentinel, cluster } = handles;
+  const ports = (servers: readonly { port: number }[]): string =>
+    servers.map((s) => s.port).join(', ');
+  log(
+    `sentinel ${server} ${sentinel.primary.version} master ${sentinel.masterName}: primary on ${at(sentinel.primary)}, replica on ${at(sentinel.replica)}, sentinels on ${ports(sentinel.sentinels)} (quorum ${sentinel.endpoints.quorum}) [${timings.sentinel} ms]`,
+  );
+  const { primaries, replicas } = cluster.endpoints;
+  log(
+    `cluster ${server} ${cluster.nodes[0]?.version ?? ''} ${cluster.nodes.length} nodes (${primaries.length} primaries, ${replicas.length} replicas) on ports ${ports(cluster.nodes)}, primaries ${ports(primaries)} [${timings.cluster} ms]`,
+  );
   log(`all topologies ready in ${Math.round(performance.now() - begin)} ms`);
   return started;
 }

@@ -13,16 +13,37 @@ export {
 } from './conformance/index.js';
 export type { AdminEndpoint, AdminTlsOptions } from './servers/admin-client.js';
 export { infoField, isReplyError, runAdminCommand } from './servers/admin-client.js';
+export { clusterKeySlot, clusterSlotCount } from './servers/cluster-slot.js';
+export type {
+  ClusterNodeEndpoint,
+  ClusterNodeHandle,
+  ClusterTopology,
+  ClusterTopologyHandle,
+  SlotRange,
+  StartClusterTopologyOptions,
+} from './servers/cluster-topology.js';
+export { clusterPrimaryForKey, startClusterTopology } from './servers/cluster-topology.js';
 export { findFreePort } from './servers/free-port.js';
 export { getTestServers } from './servers/get-test-servers.js';
 export type {
   AclUser,
   RedisServerHandle,
   RedisServerTlsOptions,
+  ReplicaOfContext,
+  ReplicaOfTarget,
   StartRedisServerOptions,
 } from './servers/redis-server.js';
-export { startRedisServer } from './servers/redis-server.js';
+export { PortInUseError, startRedisServer } from './servers/redis-server.js';
+export type {
+  NewPrimary,
+  SentinelTopology,
+  SentinelTopologyHandle,
+  StartSentinelTopologyOptions,
+} from './servers/sentinel-topology.js';
+export { startSentinelTopology } from './servers/sentinel-topology.js';
 export {
+  cliBinaryNotFoundMessage,
+  resolveCliBinary,
   resolveServerBinary,
   serverBinaryEnvVar,
   serverBinaryNotFoundMessage,
@@ -38,3 +59,4 @@ export type {
   TopologyName,
 } from './servers/topologies.js';
 export { aclPassword, aclUsername, startTopologies } from './servers/topologies.js';
+export type { HostPort } from './servers/topology-support.js';

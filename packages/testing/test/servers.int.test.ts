@@ -12,6 +12,8 @@ import { findFreePort } from '../src/servers/free-port.js';
 import { getTestServers } from '../src/servers/get-test-servers.js';
 import { type RedisServerHandle, startRedisServer } from '../src/servers/redis-server.js';
 import {
+  cliBinaryNotFoundMessage,
+  resolveCliBinary,
   resolveServerBinary,
   serverBinaryEnvVar,
   serverBinaryNotFoundMessage,
@@ -79,7 +81,12 @@ describe('global setup endpoints', () => {
       servers.replicaSet.replica.port,
       servers.tls.port,
       servers.acl.port,
+      servers.sentinel.primary.port,
+      servers.sentinel.replica.port,
+      ...servers.sentinel.sentinels.map((s) => s.port),
+      ...servers.cluster.nodes.map((n) => n.port),
     ];
+    expect(ports).toHaveLength(16);
     expect(new Set(ports).size).toBe(ports.length);
     expect(ports).not.toContain(6379);
     expect(servers.standalone.host).toBe('127.0.0.1');
@@ -416,6 +423,17 @@ describe('resolveServerBinary', () => {
     expect(() =>
       resolveServerBinary({ PATH: '', [serverBinaryEnvVar]: '/nonexistent/redis-server' }),
     ).toThrow(serverBinaryEnvVar);
+  });
+});
+
+describe('resolveCliBinary', () => {
+  it('finds the CLI next to the server binary, and fails loudly without one', () => {
+    const cli = resolveCliBinary(resolveServerBinary(), { PATH: '' });
+    expect(cli).toMatch(/(redis|valkey)-cli$/);
+    expect(() => resolveCliBinary('/nonexistent-dir/redis-server', { PATH: '' })).toThrow(
+      cliBinaryNotFoundMessage,
+    );
+    expect(cliBinaryNotFoundMessage).toContain('apt-get install -y redis-tools');
   });
 });
 

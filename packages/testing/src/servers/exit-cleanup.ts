@@ -35,7 +35,9 @@ function cleanupNow(): void {
   state.pids.clear();
   for (const dir of state.dirs) {
     try {
-      rmSync(dir, { recursive: true, force: true });
+      // A server that got the signal too may still be writing its files (a cluster node saves
+      // nodes.conf on shutdown): retry briefly on ENOTEMPTY and the like.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     } catch {
       // Best effort: a leftover temp dir is harmless, an exception during exit is not.
     }

@@ -5,15 +5,36 @@
  */
 export type { AdminEndpoint, AdminTlsOptions } from './admin-client.js';
 export { infoField, isReplyError, runAdminCommand } from './admin-client.js';
+export { clusterKeySlot, clusterSlotCount } from './cluster-slot.js';
+export type {
+  ClusterNodeEndpoint,
+  ClusterNodeHandle,
+  ClusterTopology,
+  ClusterTopologyHandle,
+  SlotRange,
+  StartClusterTopologyOptions,
+} from './cluster-topology.js';
+export { clusterPrimaryForKey, startClusterTopology } from './cluster-topology.js';
 export { findFreePort } from './free-port.js';
 export type {
   AclUser,
   RedisServerHandle,
   RedisServerTlsOptions,
+  ReplicaOfContext,
+  ReplicaOfTarget,
   StartRedisServerOptions,
 } from './redis-server.js';
-export { startRedisServer } from './redis-server.js';
+export { PortInUseError, startRedisServer } from './redis-server.js';
+export type {
+  NewPrimary,
+  SentinelTopology,
+  SentinelTopologyHandle,
+  StartSentinelTopologyOptions,
+} from './sentinel-topology.js';
+export { startSentinelTopology } from './sentinel-topology.js';
 export {
+  cliBinaryNotFoundMessage,
+  resolveCliBinary,
   resolveServerBinary,
   serverBinaryEnvVar,
   serverBinaryNotFoundMessage,
@@ -29,3 +50,4 @@ export type {
   TopologyName,
 } from './topologies.js';
 export { aclPassword, aclUsername, startTopologies } from './topologies.js';
+export type { HostPort } from './topology-support.js';

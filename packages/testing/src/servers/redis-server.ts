@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -49,14 +49,59 @@ export interface StartRedisServerOptions {
   disableDefaultUser?: boolean;
   /** Also listen on `<dir>/redis.sock` (mode 700). */
   unixSocket?: boolean;
-  /** Start as a replica of this server; ready only once `master_link_status:up`. */
-  replicaOf?: { host: string; port: number };
+  /**
+   * Start as a replica of this server; ready only once `master_link_status:up`. A function is
+   * asked before every start, restarts included (`restart: true`), so a restart can follow a
+   * failover; when it resolves `undefined` the server starts as a primary.
+   */
+  replicaOf?:
+    | ReplicaOfTarget
+    | ((context: ReplicaOfContext) => Promise<ReplicaOfTarget | undefined>);
+  /**
+   * Listen on exactly this port. No retry on another port: a clash rejects with
+   * `PortInUseError`, so the caller (which wrote the port into other servers' config) can retry
+   * with fresh ports. Default: a free port from `findPort`.
+   */
+  port?: number;
+  /**
+   * Run as Redis Sentinel: `redis-server <dir>/sentinel.conf --sentinel`. `config` is written to
+   * that file on the first start only; a restart keeps whatever the sentinel rewrote since.
+   */
+  sentinel?: { config: string };
+  /**
+   * Run as a cluster node: `--cluster-enabled yes`, `--cluster-config-file <dir>/nodes.conf`,
+   * `--cluster-node-timeout` (default 2000 ms) and `--cluster-port <a free port>` (the bus port
+   * is chosen like the data port rather than taken as port + 10000, which may be above 65535).
+   * A restart keeps both ports and `nodes.conf`, so the node rejoins as the same node.
+   */
+  cluster?: { nodeTimeoutMs?: number };
+  /**
+   * Extra readiness condition, polled after PING (and the replica link) succeed: resolve
+   * `undefined` when ready, or a short description of what is still missing (it ends up in the
+   * time-out error).
+   */
+  readyCheck?: (
+    command: (command: string, ...args: string[]) => Promise<unknown>,
+    context: { restart: boolean },
+  ) => Promise<string | undefined>;
   /** Bound on start-up (and on each restart). Default 10 000 ms. */
   startTimeoutMs?: number;
   /** Server binary; default: `CACHEX_REDIS_SERVER`, else redis-server / valkey-server on PATH. */
   binary?: string;
   /** Where candidate ports come from; default `findFreePort`. Lets a test force a port clash. */
   findPort?: () => Promise<number>;
+}
+
+export interface ReplicaOfTarget {
+  host: string;
+  port: number;
+}
+
+export interface ReplicaOfContext {
+  /** This server's own port. */
+  port: number;
+  /** False for the first start, true for `restart()`. */
+  restart: boolean;
 }
 
 /** A running server started by the harness. Stop it with `stop()`; it is stopped by PID only. */
@@ -75,10 +120,18 @@ export interface RedisServerHandle {
   readonly binary: string;
   /** Server version from `INFO server` (valkey_version for Valkey). */
   readonly version: string;
+  /** Cluster bus port (`--cluster-port`) of a cluster node, else `undefined`. */
+  readonly clusterBusPort: number | undefined;
+  /** Config file of a sentinel (`<dir>/sentinel.conf`), else `undefined`. */
+  readonly configFile: string | undefined;
   /** PID of the current process; it changes on `restart()`. */
   readonly pid: number;
+  /** Every PID this handle started, oldest first (restarts add one). */
+  readonly pids: readonly number[];
   /** True while the process is alive (paused counts as alive). */
   readonly running: boolean;
+  /** True between `pause()` and `resume()` (or until the process ends). */
+  readonly paused: boolean;
   /**
    * Runs one command through ioredis on a fresh connection, over TLS and authenticated when
    * needed (for admin and checks). Error replies reject with ioredis' `ReplyError`.
@@ -103,9 +156,16 @@ const maxPortAttempts = 5;
 // sockaddr_un.sun_path is 108 bytes on Linux, 104 on macOS.
 const maxSocketPathLength = 103;
 
-class PortInUseError extends Error {}
+/**
+ * The server could not bind its port (or, for a cluster node, its bus port): with a fixed `port`
+ * at once, otherwise after several fresh ports. The message holds the server's log lines.
+ */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
 
-function readTail(file: string, lines: number): string {
+/** The last `lines` lines of a log file, or `""` when it cannot be read. */
+export function readTail(file: string, lines: number): string {
   try {
     const text = readFileSync(file, 'utf8').trimEnd();
     return text === '' ? '' : text.split('\n').slice(-lines).join('\n');
@@ -150,7 +210,9 @@ function encodeUserInfo(username: string, password: string): string {
  * Starts a real `redis-server` (or `valkey-server`) on a free loopback port, in its own temp dir,
  * with no persistence, and resolves once it answers PING (and, for a replica, once its link to the
  * primary is up). If the port was taken in the meantime it retries on a new one; any other start
- * failure throws with the tail of the server's log.
+ * failure throws with the tail of the server's log. It can also run a sentinel (`sentinel`) or a
+ * cluster node (`cluster`); the topologies in `sentinel-topology.ts` and `cluster-topology.ts`
+ * build on that.
  */
 export async function startRedisServer(
   options: StartRedisServerOptions = {},
@@ -169,6 +231,11 @@ export async function startRedisServer(
   if (tlsOptions?.authClients === 'yes' && tlsOptions.clientCertFile === undefined) {
     throw new Error(`${name}: tls.authClients 'yes' needs clientCertFile/clientKeyFile`);
   }
+  const sentinelOptions = options.sentinel;
+  const clusterOptions = options.cluster;
+  if (sentinelOptions !== undefined && (clusterOptions !== undefined || options.replicaOf)) {
+    throw new Error(`${name}: a sentinel cannot also be a cluster node or a replica`);
+  }
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
 
   const dir = await mkdtemp(join(tmpdir(), `cachex-${name}-`));
@@ -177,6 +244,7 @@ export async function startRedisServer(
   // Errors from argument parsing are printed before the logfile is opened, so keep stdio too.
   const stdioFile = join(dir, 'stdio.log');
   const socketPath = options.unixSocket ? join(dir, 'redis.sock') : undefined;
+  const configFile = sentinelOptions !== undefined ? join(dir, 'sentinel.conf') : undefined;
   if (socketPath !== undefined && socketPath.length > maxSocketPathLength) {
     await rm(dir, { recursive: true, force: true });
     untrackDir(dir);
@@ -202,8 +270,21 @@ export async function startRedisServer(
             : {}),
         };
 
-  const buildArgs = (port: number): string[] => {
-    const args = [
+  const resolveReplicaOf = async (
+    context: ReplicaOfContext,
+  ): Promise<ReplicaOfTarget | undefined> => {
+    const replicaOf = options.replicaOf;
+    return typeof replicaOf === 'function' ? await replicaOf(context) : replicaOf;
+  };
+
+  const buildArgs = (
+    port: number,
+    busPort: number | undefined,
+    replicaOf: ReplicaOfTarget | undefined,
+  ): string[] => {
+    // A sentinel takes its config file first; options given after it override the file.
+    const args = configFile !== undefined ? [configFile, '--sentinel'] : [];
+    args.push(
       ...(tlsOptions === undefined ? ['--port', String(port)] : ['--port', '0']),
       '--bind',
       host,
@@ -211,18 +292,34 @@ export async function startRedisServer(
       'no',
       '--daemonize',
       'no',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
       '--dir',
       dir,
       '--logfile',
       logFile,
-      // Without this a primary waits 5 s for more replicas before streaming the first sync.
-      '--repl-diskless-sync-delay',
-      '0',
-    ];
+    );
+    if (configFile === undefined) {
+      args.push(
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        // Without this a primary waits 5 s for more replicas before streaming the first sync.
+        '--repl-diskless-sync-delay',
+        '0',
+      );
+    }
+    if (clusterOptions !== undefined && busPort !== undefined) {
+      args.push(
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, 'nodes.conf'),
+        '--cluster-node-timeout',
+        String(clusterOptions.nodeTimeoutMs ?? 2000),
+        '--cluster-port',
+        String(busPort),
+      );
+    }
     if (socketPath !== undefined) args.push('--unixsocket', socketPath, '--unixsocketperm', '700');
     if (tlsOptions !== undefined) {
       args.push(
@@ -244,8 +341,8 @@ export async function startRedisServer(
       args.push('--user', user.username, 'on', `>${user.password}`);
       args.push(...(user.rules ?? ['~*', '&*', '+@all']));
     }
-    if (options.replicaOf !== undefined) {
-      args.push('--replicaof', options.replicaOf.host, String(options.replicaOf.port));
+    if (replicaOf !== undefined) {
+      args.push('--replicaof', replicaOf.host, String(replicaOf.port));
     }
     args.push(...(options.args ?? []));
     return args;
@@ -260,9 +357,16 @@ export async function startRedisServer(
   });
 
   /** Polls until ready; throws PortInUseError when the server lost the race for its port. */
-  const waitReady = async (child: ChildProcess, port: number): Promise<string> => {
+  const waitReady = async (
+    child: ChildProcess,
+    port: number,
+    replicaOf: ReplicaOfTarget | undefined,
+    restart: boolean,
+  ): Promise<string> => {
     const deadline = Date.now() + startTimeoutMs;
     const endpoint = endpointFor(port);
+    const command = (cmd: string, ...args: string[]): Promise<unknown> =>
+      runAdminCommand(endpoint, cmd, ...args);
     let lastProblem = 'no reply yet';
     while (Date.now() < deadline) {
       if (hasExited(child)) {
@@ -274,15 +378,22 @@ export async function startRedisServer(
       }
       try {
         // Error replies (LOADING, NOAUTH…) reject too; they are the last problem, like refusals.
-        const pong = await runAdminCommand(endpoint, 'PING');
-        if (pong === 'PONG') {
-          if (options.replicaOf === undefined) return 'ready';
-          const replication = await runAdminCommand(endpoint, 'INFO', 'replication');
-          const link = infoField(replication, 'master_link_status');
-          if (link === 'up') return 'ready';
-          lastProblem = `replica link to ${options.replicaOf.host}:${options.replicaOf.port} is ${link ?? 'unknown'}`;
-        } else {
+        const pong = await command('PING');
+        if (pong !== 'PONG') {
           lastProblem = `PING replied ${String(pong)}`;
+        } else {
+          let problem: string | undefined;
+          if (replicaOf !== undefined) {
+            const link = infoField(await command('INFO', 'replication'), 'master_link_status');
+            if (link !== 'up') {
+              problem = `replica link to ${replicaOf.host}:${replicaOf.port} is ${link ?? 'unknown'}`;
+            }
+          }
+          if (problem === undefined && options.readyCheck !== undefined) {
+            problem = await options.readyCheck(command, { restart });
+          }
+          if (problem === undefined) return 'ready';
+          lastProblem = problem;
         }
       } catch (error) {
         lastProblem = error instanceof Error ? error.message : String(error);
@@ -294,15 +405,18 @@ export async function startRedisServer(
     );
   };
 
-  const spawnServer = (port: number): ChildProcess => {
+  const pidHistory: number[] = [];
+
+  const spawnServer = (args: string[]): ChildProcess => {
     const out = openSync(stdioFile, 'a');
     try {
-      const child = spawn(binary, buildArgs(port), { stdio: ['ignore', out, out] });
+      const child = spawn(binary, args, { stdio: ['ignore', out, out] });
       const pid = child.pid;
       if (pid === undefined) {
         throw new Error(`${name}: could not spawn ${binary}`);
       }
       trackPid(pid);
+      pidHistory.push(pid);
       child.once('exit', () => untrackPid(pid));
       // An 'error' event without a listener would crash the process; exit handling covers it.
       child.on('error', () => {});
@@ -326,10 +440,18 @@ export async function startRedisServer(
   };
 
   /** Spawns on `port` and waits; on any failure the child is killed before rethrowing. */
-  const launch = async (port: number): Promise<ChildProcess> => {
-    const child = spawnServer(port);
+  const launch = async (
+    port: number,
+    busPort: number | undefined,
+    restart: boolean,
+  ): Promise<ChildProcess> => {
+    const replicaOf = await resolveReplicaOf({ port, restart });
+    if (configFile !== undefined && sentinelOptions !== undefined && !restart) {
+      await writeFile(configFile, sentinelOptions.config);
+    }
+    const child = spawnServer(buildArgs(port, busPort, replicaOf));
     try {
-      await waitReady(child, port);
+      await waitReady(child, port, replicaOf, restart);
       return child;
     } catch (error) {
       await terminate(child, 'SIGKILL');
@@ -339,17 +461,26 @@ export async function startRedisServer(
 
   let child: ChildProcess | undefined;
   let port = 0;
+  let busPort: number | undefined;
   let version = 'unknown';
   try {
+    const nextPort = options.findPort ?? (() => findFreePort(host));
     for (let attempt = 1; child === undefined; attempt += 1) {
-      port = await (options.findPort ?? (() => findFreePort(host)))();
+      port = options.port ?? (await nextPort());
+      busPort = clusterOptions !== undefined ? await findFreePort(host) : undefined;
       try {
-        child = await launch(port);
+        child = await launch(port, busPort, false);
       } catch (error) {
-        if (!(error instanceof PortInUseError) || attempt >= maxPortAttempts) {
-          throw error instanceof PortInUseError
-            ? new Error(`${name}: every port tried was in use; last log lines:\n${error.message}`)
-            : error;
+        if (!(error instanceof PortInUseError)) throw error;
+        if (options.port !== undefined) {
+          throw new PortInUseError(
+            `${name}: port ${port} is in use; last log lines:\n${error.message}`,
+          );
+        }
+        if (attempt >= maxPortAttempts) {
+          throw new PortInUseError(
+            `${name}: every port tried was in use; last log lines:\n${error.message}`,
+          );
         }
       }
     }
@@ -370,6 +501,7 @@ export async function startRedisServer(
 
   let current: ChildProcess = child;
   let stopped = false;
+  let paused = false;
   const credentials = firstUser !== undefined && disableDefaultUser ? firstUser : undefined;
   const url = `${tlsOptions !== undefined ? 'rediss' : 'redis'}://${
     credentials !== undefined ? encodeUserInfo(credentials.username, credentials.password) : ''
@@ -387,11 +519,19 @@ export async function startRedisServer(
     tls: tlsOptions !== undefined,
     binary,
     version,
+    clusterBusPort: busPort,
+    configFile,
     get pid() {
       return currentPid();
     },
+    get pids() {
+      return [...pidHistory];
+    },
     get running() {
       return !hasExited(current);
+    },
+    get paused() {
+      return paused && !hasExited(current);
     },
     command: (command, ...args) =>
       runAdminCommand({ ...endpointFor(port), timeoutMs: 5000 }, command, ...args),
@@ -401,24 +541,32 @@ export async function startRedisServer(
       try {
         await terminate(current, 'SIGTERM');
       } finally {
+        paused = false;
         await rm(dir, { recursive: true, force: true });
         untrackDir(dir);
       }
     },
     async kill() {
       await terminate(current, 'SIGKILL');
+      paused = false;
     },
     async restart() {
       if (stopped) throw new Error(`${name}: cannot restart a stopped server`);
       await terminate(current, 'SIGTERM');
-      // Same port on purpose: clients reconnect to the address they know. No port retry here.
-      current = await launch(port);
+      paused = false;
+      // Same port (and bus port) on purpose: clients and cluster peers reconnect to the address
+      // they know. No port retry here.
+      current = await launch(port, busPort, true);
     },
     pause() {
-      if (!hasExited(current)) signalPid(currentPid(), 'SIGSTOP');
+      if (hasExited(current)) return;
+      signalPid(currentPid(), 'SIGSTOP');
+      paused = true;
     },
     resume() {
-      if (!hasExited(current)) signalPid(currentPid(), 'SIGCONT');
+      if (hasExited(current)) return;
+      signalPid(currentPid(), 'SIGCONT');
+      paused = false;
     },
   };
   return handle;

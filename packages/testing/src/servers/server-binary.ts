@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** Env var naming an explicit server binary (redis-server or valkey-server), e.g. a custom build. */
 export const serverBinaryEnvVar = 'CACHEX_REDIS_SERVER';
@@ -44,4 +44,31 @@ export function resolveServerBinary(env: NodeJS.ProcessEnv = process.env): strin
     }
   }
   throw new Error(serverBinaryNotFoundMessage);
+}
+
+export const cliBinaryNotFoundMessage =
+  'redis-cli not found next to the server binary or on PATH (it creates the test cluster); install it with `apt-get install -y redis-tools`';
+
+/**
+ * Finds the CLI that goes with a server binary (`redis-cli` for redis-server, `valkey-cli` for
+ * valkey-server), used to create the test cluster: first next to the server binary, then on
+ * PATH. Missing, it is a loud error, never a skipped test.
+ */
+export function resolveCliBinary(
+  serverBinary: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const preferred = basename(serverBinary).startsWith('valkey')
+    ? ['valkey-cli', 'redis-cli']
+    : ['redis-cli', 'valkey-cli'];
+  const dirs = [dirname(serverBinary), ...(env.PATH ?? '').split(delimiter)].filter(
+    (dir) => dir !== '' && dir !== '.',
+  );
+  for (const name of preferred) {
+    for (const dir of dirs) {
+      const path = join(dir, name);
+      if (isExecutableFile(path)) return path;
+    }
+  }
+  throw new Error(cliBinaryNotFoundMessage);
 }

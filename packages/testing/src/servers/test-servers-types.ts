@@ -1,3 +1,6 @@
+import type { ClusterTopology } from './cluster-topology.js';
+import type { SentinelTopology } from './sentinel-topology.js';
+
 /**
  * Endpoints of the servers started once per test run. Plain JSON (no handles, no functions) so
  * that vitest can hand it from the globalSetup process to every test worker.
@@ -30,6 +33,16 @@ export interface TestServers {
     /** `redis://cachex:<percent-encoded password>@127.0.0.1:<port>` */
     url: string;
   };
+  /**
+   * A primary, a replica and three sentinels monitoring them as `masterName`. Shared by every
+   * test: never fault it (start your own with `startSentinelTopology()`).
+   */
+  sentinel: SentinelTopology;
+  /**
+   * A 6-node cluster, 3 primaries with one replica each. Shared by every test: never fault it
+   * (start your own with `startClusterTopology()`).
+   */
+  cluster: ClusterTopology;
 }
 
 /** The `provide`/`inject` key under which the global setup hands `TestServers` to tests. */

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ClusterTopologyHandle, startClusterTopology } from './cluster-topology.js';
 import { trackDir, untrackDir } from './exit-cleanup.js';
 import { type RedisServerHandle, startRedisServer } from './redis-server.js';
+import { type SentinelTopologyHandle, startSentinelTopology } from './sentinel-topology.js';
 import { resolveServerBinary } from './server-binary.js';
 import type { TestServers } from './test-servers-types.js';
 import { makeTlsCertificates, type TlsCertificates } from './tls-certificates.js';
@@ -19,6 +21,8 @@ export interface TopologyHandles {
   replica: RedisServerHandle;
   tls: RedisServerHandle;
   acl: RedisServerHandle;
+  sentinel: SentinelTopologyHandle;
+  cluster: ClusterTopologyHandle;
 }
 
 export interface StartedTopologies {
@@ -30,6 +34,11 @@ export interface StartedTopologies {
   /** Milliseconds each topology took to become ready. */
   timings: Record<TopologyName, number>;
   /** Stops every server by PID and removes every temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Something `startTopologies` started and must stop: a server or a whole topology. */
+interface Stoppable {
   stop(): Promise<void>;
 }
 
@@ -45,7 +54,8 @@ async function timed<T>(start: () => Promise<T>): Promise<{ value: T; ms: number
 }
 
 /**
- * Starts the standalone, primary + replica, TLS and ACL topologies in parallel. If any of them
+ * Starts the standalone, primary + replica, TLS, ACL, sentinel and cluster topologies in
+ * parallel. If any of them
  * fails, the ones that did start are stopped before the error is thrown, so a failed start-up
  * leaves no process behind.
  */
@@ -54,8 +64,8 @@ export async function startTopologies(
 ): Promise<StartedTopologies> {
   // Resolve once, up front: a missing binary is one clear error, not four.
   const binary = options.binary ?? resolveServerBinary();
-  const started: RedisServerHandle[] = [];
-  const keep = (handle: RedisServerHandle): RedisServerHandle => {
+  const started: Stoppable[] = [];
+  const keep = <T extends Stoppable>(handle: T): T => {
     started.push(handle);
     return handle;
   };
@@ -109,6 +119,8 @@ export async function startTopologies(
         }),
       ),
     ),
+    timed(async () => keep(await startSentinelTopology({ binary }))),
+    timed(async () => keep(await startClusterTopology({ binary }))),
   ]);
 
   let stopped: Promise<void> | undefined;
@@ -127,12 +139,14 @@ export async function startTopologies(
     return stopped;
   };
 
-  const [standalone, replicaSet, tls, acl] = results;
+  const [standalone, replicaSet, tls, acl, sentinel, cluster] = results;
   if (
     standalone.status === 'rejected' ||
     replicaSet.status === 'rejected' ||
     tls.status === 'rejected' ||
-    acl.status === 'rejected'
+    acl.status === 'rejected' ||
+    sentinel.status === 'rejected' ||
+    cluster.status === 'rejected'
   ) {
     await stop().catch(() => {});
     const errors = results
@@ -169,17 +183,29 @@ export async function startTopologies(
       keyFile: certificates.clientKeyFile,
     },
     acl: { ...plain(aclServer), username: aclUsername, password: aclPassword },
+    sentinel: sentinel.value.value.endpoints,
+    cluster: cluster.value.value.endpoints,
   };
 
   return {
     servers,
-    handles: { standalone: standaloneServer, primary, replica, tls: tlsServer, acl: aclServer },
+    handles: {
+      standalone: standaloneServer,
+      primary,
+      replica,
+      tls: tlsServer,
+      acl: aclServer,
+      sentinel: sentinel.value.value,
+      cluster: cluster.value.value,
+    },
     certificates,
     timings: {
       standalone: standalone.value.ms,
       replicaSet: replicaSet.value.ms,
       tls: tls.value.ms,
       acl: acl.value.ms,
+      sentinel: sentinel.value.ms,
+      cluster: cluster.value.ms,
     },
     stop,
   };
