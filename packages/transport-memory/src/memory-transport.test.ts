@@ -103,7 +103,7 @@ describe('MemoryTransport', () => {
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false, true, true]);
     const [first, second] = results.slice(1, 3).map((r) => !r.ok && r.error);
-    expect(first && first.message).toMatch(/EXECABORT/);
+    expect(first ? first.message : undefined).toMatch(/EXECABORT/);
     expect(first).not.toBe(second);
     expect(await t.command('EXISTS', ['b', 'c'])).toBe(0);
     expect(await t.command('GET', ['d'])).toEqual(Buffer.from('2'));

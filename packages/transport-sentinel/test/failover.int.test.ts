@@ -1,0 +1,181 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { createCodec } from '@cachex/codecs';
+import { type Cache, createCache, isCachexError } from '@cachex/core';
+import { type SentinelTopologyHandle, startSentinelTopology } from '@cachex/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSentinelTransport, type ReadFrom } from '../src/index.js';
+
+// Each test runs on a private topology (a primary, a replica, three sentinels with
+// down-after-milliseconds 1000), faults it, and stops it.
+const topologies: SentinelTopologyHandle[] = [];
+const caches: Cache[] = [];
+
+afterEach(async () => {
+  await Promise.all(caches.splice(0).map((cache) => cache.close()));
+  await Promise.all(topologies.splice(0).map((topology) => topology.stop()));
+});
+
+interface Failure {
+  at: number;
+  code: string;
+  message: string;
+  /** The call that failed. */
+  op: 'set' | 'get';
+}
+
+const isReadonly = (f: Failure): boolean => f.code === 'E_COMMAND' && /^READONLY/.test(f.message);
+
+/**
+ * A loop that writes then reads one key through the cache every ~20 ms, recording when each
+ * call began and when the successful ones completed.
+ */
+function startTraffic(cache: Cache, key: string) {
+  const failures: Failure[] = [];
+  const completions: number[] = [];
+  const mismatches: string[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let i = 1; running; i += 1) {
+      const began = performance.now();
+      let op: Failure['op'] = 'set';
+      try {
+        await cache.set(key, i);
+        op = 'get';
+        const read = await cache.get<number>(key);
+        if (read !== i) mismatches.push(`wrote ${i}, read ${String(read)}`);
+        completions.push(performance.now());
+      } catch (error) {
+        failures.push({
+          at: began,
+          code: isCachexError(error) ? error.code : 'not a cachex error',
+          message: error instanceof Error ? error.message : String(error),
+          op,
+        });
+      }
+      await delay(20);
+    }
+  })();
+  return {
+    failures,
+    completions,
+    mismatches,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+/** The longest time without a successful call around `from`: its length and its end. */
+function longestGap(completions: readonly number[], from: number): { ms: number; end: number } {
+  let best = { ms: 0, end: from };
+  for (let i = 1; i < completions.length; i += 1) {
+    const end = completions[i] ?? 0;
+    const ms = end - (completions[i - 1] ?? 0);
+    if (end > from && ms > best.ms) best = { ms, end };
+  }
+  return best;
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check() && performance.now() < deadline) await delay(10);
+}
+
+const cases = [
+  { fault: 'kill', driver: 'ioredis', readFrom: 'primary' },
+  { fault: 'kill', driver: 'iovalkey', readFrom: 'primary' },
+  { fault: 'kill', driver: 'ioredis', readFrom: 'preferReplica' },
+  { fault: 'manual', driver: 'ioredis', readFrom: 'primary' },
+  { fault: 'manual', driver: 'iovalkey', readFrom: 'primary' },
+  { fault: 'pause', driver: 'ioredis', readFrom: 'primary' },
+  { fault: 'pause', driver: 'iovalkey', readFrom: 'primary' },
+] as const satisfies readonly {
+  fault: 'kill' | 'manual' | 'pause';
+  driver: 'ioredis' | 'iovalkey';
+  readFrom: ReadFrom;
+}[];
+
+describe('failover', () => {
+  it.each(cases)(
+    '$fault of the primary, $driver, reads from $readFrom: writes resume on the new primary, never READONLY after',
+    async ({ fault, driver, readFrom }) => {
+      const topology = await startSentinelTopology({ name: `failover-${fault}-${driver}` });
+      topologies.push(topology);
+      const { endpoints, primary, replica } = topology;
+      const cache = createCache({
+        transport: createSentinelTransport({
+          location: `${endpoints.url}/0`,
+          sentinels: endpoints.sentinels,
+          driver,
+          readFrom,
+        }),
+        codec: createCodec(),
+      });
+      caches.push(cache);
+      const key = `failover-${Math.random().toString(36).slice(2)}`;
+      await cache.set(key, 0);
+
+      const traffic = startTraffic(cache, key);
+      await delay(300);
+      expect(traffic.failures).toEqual([]);
+
+      const faultAt = performance.now();
+      let switchedMs: number;
+      if (fault === 'kill') {
+        await primary.kill();
+        switchedMs = Math.round((await topology.waitForNewPrimary()).ms);
+      } else if (fault === 'pause') {
+        // The primary stops answering (SIGSTOP) but its connections stay open, as when its host
+        // hangs or the network drops packets: nothing tells the driver the connection is dead.
+        primary.pause();
+        switchedMs = Math.round((await topology.waitForNewPrimary()).ms);
+      } else {
+        // SENTINEL FAILOVER: the old primary stays up and is demoted to a replica, so a
+        // connection still open to it gets READONLY for writes.
+        const promoted = await topology.failover();
+        expect(promoted.server).toBe(replica);
+        switchedMs = Math.round(performance.now() - faultAt);
+      }
+      // Recovered: a call completed on the new primary, after the sentinels switched.
+      const switchedAt = faultAt + switchedMs;
+      await waitFor(() => traffic.completions.some((at) => at > switchedAt), 10_000);
+      const recovered = traffic.completions.some((at) => at > switchedAt);
+      // Keep going for a while on the new primary.
+      await delay(1000);
+      await traffic.stop();
+      // Let it go, so that stopping the topology need not wait for SIGTERM to time out.
+      if (fault === 'pause') primary.resume();
+
+      expect(recovered, 'writes never resumed').toBe(true);
+      const gap = longestGap(traffic.completions, faultAt);
+      const failed = traffic.failures.filter((f) => f.at > faultAt - 100);
+      const codes = [...new Set(failed.map((f) => f.code))].join(', ') || 'none';
+      console.log(
+        `[sentinel failover] ${fault} × ${driver} (reads from ${readFrom}): sentinels switched after ~${switchedMs} ms; writes interrupted for ${Math.round(gap.ms)} ms, first call completed ${Math.round((traffic.completions.find((at) => at > switchedAt) ?? 0) - switchedAt)} ms after the switch (${failed.length} failed calls: ${codes}; ${failed.filter(isReadonly).length} READONLY)`,
+      );
+      expect(gap.ms).toBeLessThan(10_000);
+      const after = traffic.failures.filter((f) => f.at >= gap.end);
+      expect(after.filter(isReadonly), 'READONLY after recovery').toEqual([]);
+      // Writes never fail once the primary is back. A read routed to a replica may fail once
+      // more, when the replica client's connection drops because its node was promoted (it then
+      // looks for a replica again, and reads go to the primary meanwhile); never with READONLY.
+      expect(
+        after.filter((f) => f.op === 'set'),
+        'writes failing after recovery',
+      ).toEqual([]);
+      const reads = after.filter((f) => f.op === 'get');
+      if (readFrom === 'primary') expect(reads, 'reads failing after recovery').toEqual([]);
+      else {
+        expect(reads.length, 'reads failing after recovery').toBeLessThanOrEqual(2);
+        for (const f of reads) expect(['E_CONNECTION', 'E_TIMEOUT']).toContain(f.code);
+      }
+      expect(traffic.mismatches).toEqual([]);
+      // The writes went to the new primary.
+      expect(await replica.command('ROLE')).toEqual(expect.arrayContaining(['master']));
+      expect(Number(await replica.command('GET', `:1:${key}`))).toBeGreaterThan(0);
+      expect(traffic.completions.filter((at) => at > gap.end).length).toBeGreaterThan(10);
+    },
+    60_000,
+  );
+});
