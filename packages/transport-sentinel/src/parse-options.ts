@@ -1,6 +1,6 @@
 import { type Driver, type Endpoint, parseLocation } from '@cachex/config';
 import { ConfigError } from '@cachex/core';
-import type { ReadFrom } from '@cachex/transport-standalone/driver';
+import { type ReadFrom, readFromOption } from '@cachex/transport-standalone/driver';
 import type { SentinelAddress, SentinelTransportOptions } from './options.js';
 
 /** The default port of a sentinel. */
@@ -23,7 +23,6 @@ export interface SentinelSettings {
   readonly readFrom: ReadFrom;
 }
 
-const READ_FROM: readonly ReadFrom[] = ['primary', 'replica', 'preferReplica'];
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const DIGITS = /^\d+$/;
@@ -221,13 +220,7 @@ export function parseSentinelOptions(options: SentinelTransportOptions): Sentine
   const masterName = masterNameOf(options.location, endpoint);
   const sentinels = sentinelsFromUrl(endpoint) ?? sentinelsFromOptions(options.sentinels);
 
-  const readFrom = options.readFrom ?? 'primary';
-  if (!READ_FROM.includes(readFrom)) {
-    throw configError(
-      'readFrom',
-      `readFrom must be one of ${READ_FROM.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(readFrom)}`,
-    );
-  }
+  const readFrom = readFromOption(options.readFrom, 'primary');
   for (const field of ['username', 'password', 'sentinelUsername', 'sentinelPassword']) {
     checkType(options, field, 'string');
   }

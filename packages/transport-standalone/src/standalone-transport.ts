@@ -3,6 +3,7 @@ import { blockingPoolSettings } from './driver/blocking-pool.js';
 import { buildClientOptions } from './driver/client-options.js';
 import { type DriverClient, loadDriver } from './driver/load-driver.js';
 import { blockingName, NodeTransport, reportTo } from './driver/node-transport.js';
+import { readFromOption } from './driver/options.js';
 import type { StandaloneTransportOptions } from './options.js';
 
 /**
@@ -31,7 +32,7 @@ export class StandaloneTransport extends NodeTransport {
       driver: parsed.driver,
       primary: connect(parsed.primary),
       replicas: parsed.replicas.map(connect),
-      readFrom: options.readFrom ?? 'preferReplica',
+      readFrom: readFromOption(options.readFrom, 'preferReplica'),
       blocking,
       onError,
       blockingConnectionName: blockingName(options.clientOptions),

@@ -92,6 +92,21 @@ describe('locations', () => {
       expect(String((error as Error).message)).not.toContain('s3cret-pw');
     }
   });
+
+  it('a readFrom that is not one of the three routings is a ConfigError naming the field', () => {
+    const { url } = getTestServers().standalone;
+    for (const readFrom of ['replicas', 'master', '']) {
+      const error = (() => {
+        try {
+          transport({ location: url, readFrom: readFrom as 'replica' });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, readFrom).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).context.field).toBe('readFrom');
+    }
+  });
 });
 
 describe('TLS', () => {

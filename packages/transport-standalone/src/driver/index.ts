@@ -28,5 +28,6 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BLOCKING_CONNECTIONS,
   DEFAULT_SOCKET_TIMEOUT_MS,
+  readFromOption,
 } from './options.js';
 export { translateDriverError } from './translate.js';

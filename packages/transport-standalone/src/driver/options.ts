@@ -1,3 +1,4 @@
+import { ConfigError } from '@cachex/core';
 import type { DriverName } from './load-driver.js';
 
 /** Where reads go when read replicas are configured. */
@@ -76,3 +77,18 @@ export const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_BLOCKING_CONNECTIONS = 32;
 /** Default of `blockingIdleTimeoutMs`. */
 export const DEFAULT_BLOCKING_IDLE_TIMEOUT_MS = 30_000;
+
+const READ_FROM: readonly ReadFrom[] = ['primary', 'replica', 'preferReplica'];
+
+/**
+ * The `readFrom` option, checked: `fallback` when absent, a `ConfigError` naming the field for
+ * anything but one of the three routings (a typo must not silently route reads elsewhere).
+ */
+export function readFromOption(value: unknown, fallback: ReadFrom): ReadFrom {
+  if (value === undefined) return fallback;
+  if (READ_FROM.includes(value as ReadFrom)) return value as ReadFrom;
+  throw new ConfigError(
+    `readFrom must be one of ${READ_FROM.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(String(value))}`,
+    { context: { field: 'readFrom' } },
+  );
+}
