@@ -1,5 +1,6 @@
-import type { BatchResult, Command, CommandGroup } from '@cachex/core';
+import type { Command, CommandGroup } from '@cachex/core';
 import { crossSlotError, spanOf } from './slots.js';
+import { place, type Results } from './unit-results.js';
 
 /**
  * What a batch is split into: a command on its own, or an atomic block (an atomic group, or the
@@ -15,17 +16,6 @@ export interface Unit {
   readonly slot: number | undefined;
 }
 
-function refuse(
-  results: (BatchResult | undefined)[],
-  first: number,
-  commands: readonly Command[],
-  make: (command: Command) => BatchResult,
-): void {
-  commands.forEach((command, i) => {
-    results[first + i] = make(command);
-  });
-}
-
 const GROUP_HINT = 'run these commands outside an atomic block';
 const TRANSACTION_HINT = 'run the pipeline without transaction: true';
 
@@ -38,21 +28,25 @@ const TRANSACTION_HINT = 'run the pipeline without transaction: true';
 export function planUnits(
   groups: readonly CommandGroup[],
   transaction: boolean,
-  results: (BatchResult | undefined)[],
+  results: Results,
 ): Unit[] {
   if (transaction) {
     const commands = groups.flatMap((g) => g.commands);
     const span = spanOf(commands);
     if (span.cross) {
-      refuse(results, 0, commands, (c) => ({
-        ok: false,
-        error: crossSlotError(
-          `A transaction of ${commands.length} commands`,
-          span,
-          c.name,
-          TRANSACTION_HINT,
-        ),
-      }));
+      place(
+        results,
+        0,
+        commands.map((c) => ({
+          ok: false,
+          error: crossSlotError(
+            `A transaction of ${commands.length} commands`,
+            span,
+            c.name,
+            TRANSACTION_HINT,
+          ),
+        })),
+      );
       return [];
     }
     return [{ first: 0, commands, atomic: true, slot: span.slot }];
@@ -66,10 +60,19 @@ export function planUnits(
       const span = spanOf(group.commands);
       if (span.cross) {
         const names = group.commands.map((c) => c.name).join(', ');
-        refuse(results, first, group.commands, (c) => ({
-          ok: false,
-          error: crossSlotError(`An atomic block (MULTI/EXEC: ${names})`, span, c.name, GROUP_HINT),
-        }));
+        place(
+          results,
+          first,
+          group.commands.map((c) => ({
+            ok: false,
+            error: crossSlotError(
+              `An atomic block (MULTI/EXEC: ${names})`,
+              span,
+              c.name,
+              GROUP_HINT,
+            ),
+          })),
+        );
       } else {
         units.push({ first, commands: group.commands, atomic: true, slot: span.slot });
       }

@@ -1,5 +1,5 @@
 import { closeClient } from '@cachex/transport-standalone/driver';
-import type { ClusterClient, NodeClient } from './cluster-client.js';
+import { type ClusterClient, CONNECTION_CLOSED, type NodeClient } from './cluster-client.js';
 
 /**
  * How long close waits for one client or connection to report `end`. A driver that never does
@@ -38,7 +38,7 @@ function forceEnd(cluster: ClusterClient): void {
     clearTimeout(internals.reconnectTimeout);
     internals.reconnectTimeout = null;
   }
-  internals.flushQueue?.call(cluster, new Error('Connection is closed.'));
+  internals.flushQueue?.call(cluster, new Error(CONNECTION_CLOSED));
   internals.setStatus?.call(cluster, 'end');
 }
 

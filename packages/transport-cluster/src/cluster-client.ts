@@ -8,6 +8,15 @@ import {
 /** One argument as the drivers take it. */
 type Arg = string | Buffer | number;
 
+/** One reply of a driver pipeline: its error, or null and its value. */
+export type ReplyPair = [Error | null, unknown];
+
+/**
+ * What both drivers say when a connection is lost or was closed; the transport says it too, for
+ * a client that ends while calls wait, so that it is handled (and sent again) the same way.
+ */
+export const CONNECTION_CLOSED = 'Connection is closed.';
+
 /** A connection to one node, as the driver's cluster client holds it. */
 export interface NodeClient extends DriverClient {
   readonly options: { host?: string; port?: number; readOnly?: boolean };
@@ -17,7 +26,7 @@ export interface NodeClient extends DriverClient {
 export interface ClusterPipeline {
   callBuffer(command: string, ...args: Arg[]): ClusterPipeline;
   multi(): ClusterPipeline;
-  exec(): Promise<[Error | null, unknown][] | null> | ClusterPipeline;
+  exec(): Promise<ReplyPair[] | null> | ClusterPipeline;
 }
 
 /**

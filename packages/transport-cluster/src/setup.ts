@@ -7,6 +7,7 @@ import {
   type ReadFrom,
 } from '@cachex/transport-standalone/driver';
 import type { NodeClient, StartupNode } from './cluster-client.js';
+import { preferReplica } from './node-router.js';
 import type { ClusterTransportOptions } from './options.js';
 
 /** Everything a cluster transport is made of, checked and resolved from its options. */
@@ -23,23 +24,6 @@ export interface ClusterSetup {
 }
 
 const READ_FROM: readonly ReadFrom[] = ['primary', 'replica', 'preferReplica'];
-
-// Connection states in which a replica can take a read now or after connecting on demand.
-const USABLE = new Set(['ready', 'wait', 'connect', 'connecting']);
-
-/** A replica of the shard whose connection is usable, at random; else the primary. */
-export function preferReplica(
-  nodes: readonly (NodeClient | undefined)[],
-  mode: 'replica' | 'preferReplica',
-): NodeClient | undefined {
-  const replicas = nodes
-    .slice(1)
-    .filter(
-      (n): n is NodeClient => n !== undefined && (mode === 'replica' || USABLE.has(n.status)),
-    );
-  if (replicas.length === 0) return nodes[0];
-  return replicas[Math.floor(Math.random() * replicas.length)];
-}
 
 function scaleReads(readFrom: ReadFrom): unknown {
   if (readFrom === 'primary') return 'master';

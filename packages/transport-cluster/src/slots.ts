@@ -67,3 +67,18 @@ export function crossSlotError(
     { context: { command: command.toUpperCase() } },
   );
 }
+
+/**
+ * Items grouped by their slot (`undefined`: no keys), the groups in the order their slot first
+ * appears, the items of each in their order.
+ */
+export function groupBySlot<T>(items: Iterable<T>, slot: (item: T) => number | undefined): T[][] {
+  const groups = new Map<number | undefined, T[]>();
+  for (const item of items) {
+    const key = slot(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return [...groups.values()];
+}
