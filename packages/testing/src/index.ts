@@ -1,3 +1,7 @@
+export type { BuiltPackageChild, ChildResult } from './child-process-check.js';
+export { builtPackageChild, lingeringHandles } from './child-process-check.js';
+export type { Closers, OpenedCache } from './close-after-each.js';
+export { closeAfterEach } from './close-after-each.js';
 export type {
   ConformanceCacheOptions,
   ConformanceCapabilities,
@@ -11,6 +15,8 @@ export {
   withKeySpecCheck,
   withReplicaSync,
 } from './conformance/index.js';
+export type { MonitorRecorder, Seen } from './monitor-recorder.js';
+export { commandShapes, commandsOf, commandsWith, monitorNodes } from './monitor-recorder.js';
 export type { AdminEndpoint, AdminTlsOptions } from './servers/admin-client.js';
 export { infoField, isReplyError, runAdminCommand } from './servers/admin-client.js';
 export { clusterKeySlot, clusterSlotCount } from './servers/cluster-slot.js';

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { infoField, runAdminCommand } from '../src/servers/admin-client.js';
 import { clusterKeySlot, clusterSlotCount } from '../src/servers/cluster-slot.js';
 import {
@@ -9,26 +9,9 @@ import {
   startClusterTopology,
 } from '../src/servers/cluster-topology.js';
 import { getTestServers } from '../src/servers/get-test-servers.js';
+import { cleanUpAfterEach, isAlive, uniqueKey, writeContinuously } from './support.js';
 
-const clients: Cluster[] = [];
-const topologies: ClusterTopologyHandle[] = [];
-
-afterEach(async () => {
-  for (const cluster of clients.splice(0)) cluster.disconnect();
-  await Promise.all(topologies.splice(0).map((topology) => topology.stop()));
-});
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const uniqueKey = (): string =>
-  `cachex-testing:${process.pid}:${Math.random().toString(36).slice(2)}`;
+const { clients, servers: topologies } = cleanUpAfterEach<Cluster, ClusterTopologyHandle>();
 
 /** A raw ioredis Cluster client that retries quickly and refreshes its slot map often. */
 function clusterClient(nodes: { host: string; port: number }[]): Cluster {
@@ -157,27 +140,10 @@ describe('startClusterTopology (private, faulted)', () => {
     const [heir] = await topology.replicasOf(victim);
     if (heir === undefined) throw new Error(`${victim.name} has no replica`);
 
-    let killedAt = 0;
-    let firstWriteAfterKill = 0;
-    let failedWrites = 0;
-    let writing = true;
-    const writer = (async () => {
-      for (let i = 0; writing; i += 1) {
-        const began = performance.now();
-        try {
-          await redis.set(key, `write-${i}`);
-          if (killedAt > 0 && began > killedAt && firstWriteAfterKill === 0) {
-            firstWriteAfterKill = performance.now();
-          }
-        } catch {
-          failedWrites += 1;
-        }
-        await delay(20);
-      }
-    })();
+    const writes = writeContinuously((i) => redis.set(key, `write-${i}`));
 
     await delay(200);
-    killedAt = performance.now();
+    const killedAt = writes.killed();
     await victim.kill();
     await topology.waitForClusterOk({ timeoutMs: 15_000 });
     const clusterOkMs = Math.round(performance.now() - killedAt);
@@ -185,10 +151,7 @@ describe('startClusterTopology (private, faulted)', () => {
     const role = await heir.command('ROLE');
     expect(Array.isArray(role) && role[0]).toBe('master');
 
-    const deadline = Date.now() + 15_000;
-    while (firstWriteAfterKill === 0 && Date.now() < deadline) await delay(20);
-    writing = false;
-    await writer;
+    const { firstWriteAfterKill, failedWrites } = await writes.stopAfterRecovery(15_000);
     expect(firstWriteAfterKill).toBeGreaterThan(0);
     const outageMs = Math.round(firstWriteAfterKill - killedAt);
     console.log(

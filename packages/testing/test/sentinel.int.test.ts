@@ -1,32 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { infoField, runAdminCommand } from '../src/servers/admin-client.js';
 import { getTestServers } from '../src/servers/get-test-servers.js';
 import {
   type SentinelTopologyHandle,
   startSentinelTopology,
 } from '../src/servers/sentinel-topology.js';
+import { cleanUpAfterEach, isAlive, uniqueKey, writeContinuously } from './support.js';
 
-const clients: Redis[] = [];
-const topologies: SentinelTopologyHandle[] = [];
-
-afterEach(async () => {
-  for (const redis of clients.splice(0)) redis.disconnect();
-  await Promise.all(topologies.splice(0).map((topology) => topology.stop()));
-});
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const uniqueKey = (): string =>
-  `cachex-testing:${process.pid}:${Math.random().toString(36).slice(2)}`;
+const { clients, servers: topologies } = cleanUpAfterEach<Redis, SentinelTopologyHandle>();
 
 /** A raw ioredis Sentinel client that keeps retrying quickly, as an application would. */
 function sentinelClient(sentinels: { host: string; port: number }[], name: string): Redis {
@@ -104,27 +87,10 @@ describe('startSentinelTopology (private, faulted)', () => {
     await redis.set(key, 'before');
 
     // Write continuously; measure from the kill to the first write that succeeds afterwards.
-    let killedAt = 0;
-    let firstWriteAfterKill = 0;
-    let failedWrites = 0;
-    let writing = true;
-    const writer = (async () => {
-      for (let i = 0; writing; i += 1) {
-        const began = performance.now();
-        try {
-          await redis.set(key, `write-${i}`);
-          if (killedAt > 0 && began > killedAt && firstWriteAfterKill === 0) {
-            firstWriteAfterKill = performance.now();
-          }
-        } catch {
-          failedWrites += 1;
-        }
-        await delay(20);
-      }
-    })();
+    const writes = writeContinuously((i) => redis.set(key, `write-${i}`));
 
     await delay(200);
-    killedAt = performance.now();
+    const killedAt = writes.killed();
     await primary.kill();
     expect(primary.running).toBe(false);
     const promoted = await topology.waitForNewPrimary({ timeoutMs: 15_000 });
@@ -132,10 +98,7 @@ describe('startSentinelTopology (private, faulted)', () => {
     expect(promoted.server).toBe(replica);
     expect(promoted.port).toBe(replica.port);
 
-    const deadline = Date.now() + 15_000;
-    while (firstWriteAfterKill === 0 && Date.now() < deadline) await delay(20);
-    writing = false;
-    await writer;
+    const { firstWriteAfterKill, failedWrites } = await writes.stopAfterRecovery(15_000);
     expect(firstWriteAfterKill).toBeGreaterThan(0);
     const outageMs = Math.round(firstWriteAfterKill - killedAt);
     console.log(

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isReplyError, runAdminCommand } from '../src/servers/admin-client.js';
 import { findFreePort } from '../src/servers/free-port.js';
 import { getTestServers } from '../src/servers/get-test-servers.js';
@@ -19,9 +19,9 @@ import {
   serverBinaryNotFoundMessage,
 } from '../src/servers/server-binary.js';
 import { makeTlsCertificates } from '../src/servers/tls-certificates.js';
+import { cleanUpAfterEach, isAlive, uniqueKey } from './support.js';
 
-const clients: Redis[] = [];
-const handles: RedisServerHandle[] = [];
+const { clients, servers: handles } = cleanUpAfterEach<Redis, RedisServerHandle>();
 
 /** A client that fails fast instead of retrying forever, so a broken setup fails the test. */
 function client(options: RedisOptions): Redis {
@@ -54,23 +54,6 @@ async function connectionFailure(redis: Redis): Promise<string> {
   }
   throw new Error('expected the connection to fail, but PING succeeded');
 }
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const uniqueKey = (): string =>
-  `cachex-testing:${process.pid}:${Math.random().toString(36).slice(2)}`;
-
-afterEach(async () => {
-  for (const redis of clients.splice(0)) redis.disconnect();
-  await Promise.all(handles.splice(0).map((handle) => handle.stop()));
-});
 
 describe('global setup endpoints', () => {
   it('are provided to tests, on loopback, never on 6379', () => {

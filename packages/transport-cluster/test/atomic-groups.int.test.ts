@@ -1,54 +1,46 @@
-import { createCodec } from '@cachex/codecs';
 import {
   type CachexError,
   CrossSlotError,
-  createCache,
   FIRST_KEY,
   isCachexError,
   WrongTypeError,
 } from '@cachex/core';
-import { clusterPrimaryForKey, getTestServers, randomPrefix, until } from '@cachex/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClusterTransport } from '../src/index.js';
-import { commandsWith, monitorNodes } from './support.js';
+import {
+  closeAfterEach,
+  clusterPrimaryForKey,
+  commandShapes,
+  commandsWith,
+  getTestServers,
+  monitorNodes,
+  randomPrefix,
+  type Seen,
+  until,
+} from '@cachex/testing';
+import { describe, expect, it } from 'vitest';
+import type { ClusterTransport } from '../src/index.js';
+import { clusterTransport } from './support.js';
 
 // What the nodes really receive, read with MONITOR: a multi-command call keeps its own
 // MULTI/EXEC block inside a pipeline, on the node serving its slot; an atomic block or a
 // transaction whose keys span slots is refused before anything is sent.
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closers = closeAfterEach();
 
 function open(driver: 'ioredis' | 'iovalkey', prefix = randomPrefix()) {
-  const transport = createClusterTransport({ location: getTestServers().cluster.url, driver });
-  closers.push(() => transport.close());
-  return {
-    prefix,
-    transport,
-    cache: createCache({ transport, codec: createCodec(), keyPrefix: prefix }),
-  };
+  return closers.cache(clusterTransport(driver), prefix);
 }
 
 async function watchAll() {
   const monitor = await monitorNodes(getTestServers().cluster.primaries);
-  closers.push(monitor.stop);
+  closers.add(monitor.stop);
   return monitor;
 }
 
 /** Sends a marker to every primary and waits until MONITOR has reported it everywhere. */
-async function settle(
-  transport: ReturnType<typeof open>['transport'],
-  seen: Map<number, string[][]>,
-): Promise<void> {
+async function settle(transport: ClusterTransport, seen: Seen): Promise<void> {
   const marker = `marker-${Math.random().toString(36).slice(2)}`;
   await transport.broadcast('ECHO', [marker]);
   await until(() => [...seen.values()].every((cmds) => cmds.some((c) => c[1] === marker)));
-}
-
-function shape(cmds: readonly string[][]): string[] {
-  return cmds.map((c) => (c[0] === 'multi' || c[0] === 'exec' ? c[0] : `${c[0]} ${c[1]}`));
 }
 
 describe.each(['ioredis', 'iovalkey'] as const)('atomic blocks on a cluster (%s)', (driver) => {
@@ -61,7 +53,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('atomic blocks on a cluster (%s)
 
     await cache.setMany({ a: 1, b: 2 }, { timeout: 60 });
     await until(() => on().length >= 4);
-    expect(shape(on())).toEqual(['multi', `set ${k('a')}`, `set ${k('b')}`, 'exec']);
+    expect(commandShapes(on())).toEqual(['multi', `set ${k('a')}`, `set ${k('b')}`, 'exec']);
 
     for (const cmds of seen.values()) cmds.length = 0;
     const results = await cache
@@ -72,7 +64,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('atomic blocks on a cluster (%s)
       .exec();
     expect(results).toEqual([undefined, undefined, undefined]);
     await until(() => on().length >= 6);
-    expect(shape(on())).toEqual([
+    expect(commandShapes(on())).toEqual([
       `get ${k('x')}`,
       'multi',
       `set ${k('c')}`,

@@ -1,30 +1,22 @@
 import { createCodec } from '@cachex/codecs';
 import { ClosedError, createCache } from '@cachex/core';
 import {
+  closeAfterEach,
   clusterPrimaryForKey,
   getTestServers,
   randomPrefix,
   runAdminCommand,
   until,
 } from '@cachex/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClusterTransport } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { clusterTransport } from './support.js';
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closers = closeAfterEach();
 
 describe.each(['ioredis', 'iovalkey'] as const)('blocking pops on a cluster (%s)', (driver) => {
   it('pops wait on the node owning their key, at once on every primary, without stalling other commands', async () => {
     const { cluster } = getTestServers();
-    const transport = createClusterTransport({ location: cluster.url, driver });
-    closers.push(() => transport.close());
-    const cache = createCache({
-      transport,
-      codec: createCodec(),
-      keyPrefix: randomPrefix({ spread: true }),
-    });
+    const { cache } = closers.cache(clusterTransport(driver), randomPrefix({ spread: true }));
     // One list per primary.
     const lists = new Map<number, string>();
     for (let i = 0; lists.size < cluster.primaries.length; i++) {
@@ -60,8 +52,8 @@ describe.each(['ioredis', 'iovalkey'] as const)('blocking pops on a cluster (%s)
   });
 
   it('blmove within one slot works; close() rejects the pops still waiting', async () => {
-    const { cluster } = getTestServers();
-    const transport = createClusterTransport({ location: cluster.url, driver });
+    // Not closed after the test: closing it is part of the test.
+    const transport = clusterTransport(driver);
     const cache = createCache({ transport, codec: createCodec(), keyPrefix: randomPrefix() });
     await cache.rpush('src', ['a']);
     expect(await cache.blmove('src', 'dst', { timeout: 1 })).toBe('a');

@@ -1,43 +1,22 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findFreePort, getTestServers } from '@cachex/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// The child processes run the built package (plain Node cannot load the TypeScript sources).
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const distEntry = join(packageDir, 'dist', 'index.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+import {
+  builtPackageChild,
+  type ChildResult,
+  findFreePort,
+  getTestServers,
+  lingeringHandles,
+} from '@cachex/testing';
+import { describe, expect, it } from 'vitest';
 
 /**
  * What the child does: one scenario with one driver, then `close()`, then it prints the handles
  * still open and how long close() took, and nothing else keeps it running. Output: one JSON line.
  */
-const childScript = `
-import { createClusterTransport } from ${JSON.stringify(pathToFileURL(distEntry).href)};
-
+const child = builtPackageChild(
+  new URL('..', import.meta.url),
+  `
 const [scenario, driver, location, key] = process.argv.slice(2);
-const transport = createClusterTransport({ location, driver });
-const codes = [];
-const outcome = (promise) =>
-  promise.then(
-    () => codes.push('ok'),
-    (error) => codes.push(error.code ?? String(error)),
-  );
-const waitFor = async (check) => {
-  while (!check()) await new Promise((resolve) => setImmediate(resolve));
-};
+const transport = pkg.createClusterTransport({ location, driver });
 const FIRST = { first: 0, last: 0, step: 1 };
 
 let pending = [];
@@ -76,89 +55,20 @@ if (scenario === 'used') {
   await new Promise((resolve) => setTimeout(resolve, 100));
   await outcome(transport.command('UNLINK', [key], { keys: FIRST }));
 }
-const begin = performance.now();
-await transport.close();
-const closeMs = Math.round(performance.now() - begin);
-const resources = process.getActiveResourcesInfo();
-await Promise.all(pending);
-process.stdout.write(JSON.stringify({ resources, codes, closeMs }) + '\\n');
-`;
+await closeAndReport(transport, pending);
+`,
+  { safetyKillMs: 15_000 },
+);
 
-let dir: string;
-let script: string;
-
-beforeAll(() => {
-  const built = statSync(distEntry, { throwIfNoEntry: false });
-  if (!built || built.mtimeMs < newestSource(join(packageDir, 'src'))) {
-    throw new Error(
-      `${distEntry} is missing or older than src/: run \`pnpm --filter @cachex/transport-cluster build\``,
-    );
-  }
-  dir = mkdtempSync(join(tmpdir(), 'cachex-cluster-close-'));
-  script = join(dir, 'child.mjs');
-  writeFileSync(script, childScript);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface ChildResult {
-  resources: string[];
-  codes: string[];
-  closeMs: number;
-  exitCode: number | null;
-  killed: boolean;
-  stderr: string;
-}
-
-/** Runs the child; it must exit on its own. A safety kill after 15 s keeps the test finite. */
+/** Runs the child with a key of its own; it must exit on its own (safety kill after 15 s). */
 function runChild(scenario: string, driver: string, location: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const key = `cx-close-${randomBytes(6).toString('hex')}`;
-    const child = spawn(process.execPath, [script, scenario, driver, location, key], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const safety = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, 15_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(safety);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let parsed: { resources: string[]; codes: string[]; closeMs: number } = {
-        resources: ['(no output)'],
-        codes: [],
-        closeMs: -1,
-      };
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        // Reported through the assertions below.
-      }
-      resolve({ ...parsed, exitCode, killed, stderr });
-    });
-  });
-}
-
-/** Handles that would keep the process alive: timers and sockets. */
-function lingering(resources: readonly string[]): string[] {
-  return resources.filter((r) => r === 'Timeout' || r.startsWith('TCP') || r === 'PipeConnectWrap');
+  const key = `cx-close-${randomBytes(6).toString('hex')}`;
+  return child.run([scenario, driver, location, key]);
 }
 
 function expectClean(result: ChildResult, label: string): void {
   expect(result.stderr, label).toBe('');
-  expect(lingering(result.resources), label).toEqual([]);
+  expect(lingeringHandles(result.resources), label).toEqual([]);
   expect(result.killed, label).toBe(false);
   expect(result.exitCode, label).toBe(0);
   // Promptly: QUIT round trips at most, never a driver timer of seconds.

@@ -1,38 +1,31 @@
-import { createCodec } from '@cachex/codecs';
-import { createCache } from '@cachex/core';
 import {
+  closeAfterEach,
   clusterKeySlot,
   clusterPrimaryForKey,
   getTestServers,
+  type HostPort,
   infoField,
+  monitorNodes,
   randomPrefix,
   runAdminCommand,
+  type Seen,
   until,
 } from '@cachex/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ClusterTransport, createClusterTransport } from '../src/index.js';
-import { keysOnNode, monitorNodes, type NodeAddress, type Seen } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { ClusterTransport } from '../src/index.js';
+import { clusterTransport, keysOnNode } from './support.js';
 
 // Multi-key operations over keys spread over every slot: split by slot (Redis refuses a
 // multi-key command over several slots, even on one node), sent as one pipeline per node.
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closers = closeAfterEach();
 
 function open(driver: 'ioredis' | 'iovalkey', prefix = randomPrefix({ spread: true })) {
-  const transport = createClusterTransport({ location: getTestServers().cluster.url, driver });
-  closers.push(() => transport.close());
-  return {
-    prefix,
-    transport,
-    cache: createCache({ transport, codec: createCodec(), keyPrefix: prefix }),
-  };
+  return closers.cache(clusterTransport(driver), prefix);
 }
 
 /** Server-side CROSSSLOT error replies so far, summed over the primaries. */
-async function crossSlotReplies(primaries: readonly NodeAddress[]): Promise<number> {
+async function crossSlotReplies(primaries: readonly HostPort[]): Promise<number> {
   let total = 0;
   for (const node of primaries) {
     const stat = infoField(
@@ -107,7 +100,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('keys spread over slots (%s)', (
     const slots = new Set(keys.map((k) => clusterKeySlot(cache.makeKey(k))));
     const crossSlotBefore = await crossSlotReplies(primaries);
     const monitor = await monitorNodes(primaries);
-    closers.push(monitor.stop);
+    closers.add(monitor.stop);
     // Connect to every primary first, so that the writes below are all counted.
     await transport.broadcast('PING', []);
 
@@ -177,7 +170,7 @@ describe.each(['ioredis', 'iovalkey'] as const)('keys spread over slots (%s)', (
     const { prefix, cache } = open(driver);
     const keys = Array.from({ length: 1000 }, (_, i) => `{g${i % 10}}:k${i}`);
     const monitor = await monitorNodes(primaries);
-    closers.push(monitor.stop);
+    closers.add(monitor.stop);
     await cache.setMany(
       keys.map((k): [string, number] => [k, 1]),
       { timeout: null },

@@ -1,45 +1,21 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findFreePort, getTestServers } from '@cachex/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// The child processes run the built package (plain Node cannot load the TypeScript sources).
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const distEntry = join(packageDir, 'dist', 'index.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+import { builtPackageChild, findFreePort, getTestServers, lingeringHandles } from '@cachex/testing';
+import { describe, expect, it } from 'vitest';
 
 /**
  * What the child does: one scenario with one driver, then `close()`, then it prints the handles
  * still open, and nothing else keeps it running. Output: one JSON line.
  */
-const childScript = `
-import { createSentinelTransport } from ${JSON.stringify(pathToFileURL(distEntry).href)};
-
+const child = builtPackageChild(
+  new URL('..', import.meta.url),
+  `
 const [scenario, driver, location, sentinels, readFrom, key] = process.argv.slice(2);
-const transport = createSentinelTransport({
+const transport = pkg.createSentinelTransport({
   location,
   sentinels: JSON.parse(sentinels),
   driver,
   readFrom,
 });
-const codes = [];
-const outcome = (promise) =>
-  promise.then(
-    () => codes.push('ok'),
-    (error) => codes.push(error.code ?? String(error)),
-  );
 
 let pending = [];
 if (scenario === 'used') {
@@ -58,38 +34,9 @@ if (scenario === 'used') {
     outcome(transport.command('BLPOP', ['l', 0], { blocking: true })),
   ];
 }
-await transport.close();
-const resources = process.getActiveResourcesInfo();
-await Promise.all(pending);
-process.stdout.write(JSON.stringify({ resources, codes }) + '\\n');
-`;
-
-let dir: string;
-let script: string;
-
-beforeAll(() => {
-  const built = statSync(distEntry, { throwIfNoEntry: false });
-  if (!built || built.mtimeMs < newestSource(join(packageDir, 'src'))) {
-    throw new Error(
-      `${distEntry} is missing or older than src/: run \`pnpm --filter @cachex/transport-sentinel build\``,
-    );
-  }
-  dir = mkdtempSync(join(tmpdir(), 'cachex-sentinel-close-'));
-  script = join(dir, 'child.mjs');
-  writeFileSync(script, childScript);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface ChildResult {
-  resources: string[];
-  codes: string[];
-  exitCode: number | null;
-  killed: boolean;
-  stderr: string;
-}
+await closeAndReport(transport, pending);
+`,
+);
 
 interface Run {
   scenario: 'never' | 'used' | 'failed' | 'connecting';
@@ -97,52 +44,15 @@ interface Run {
   readFrom: 'primary' | 'preferReplica';
 }
 
-/** Runs the child; it must exit on its own. A safety kill after 10 s keeps the test finite. */
+/** Runs the child with a key of its own; it must exit on its own (safety kill after 10 s). */
 function runChild(
   run: Run,
   location: string,
   sentinels: readonly { host: string; port: number }[],
-): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const key = `cx-close-${randomBytes(6).toString('hex')}`;
-    const args = [script, run.scenario, run.driver, location, JSON.stringify(sentinels)];
-    const child = spawn(process.execPath, [...args, run.readFrom, key], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const safety = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, 10_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(safety);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let parsed: { resources: string[]; codes: string[] } = {
-        resources: ['(no output)'],
-        codes: [],
-      };
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        // Reported through the assertions below.
-      }
-      resolve({ ...parsed, exitCode, killed, stderr });
-    });
-  });
-}
-
-/** Handles that would keep the process alive: timers and sockets. */
-function lingering(resources: readonly string[]): string[] {
-  return resources.filter((r) => r === 'Timeout' || r.startsWith('TCP') || r === 'PipeConnectWrap');
+) {
+  const key = `cx-close-${randomBytes(6).toString('hex')}`;
+  const args = [run.scenario, run.driver, location, JSON.stringify(sentinels)];
+  return child.run([...args, run.readFrom, key]);
 }
 
 function runs(scenario: Run['scenario']): Run[] {
@@ -163,7 +73,7 @@ async function expectClean(
     const label = `${all[i]?.driver} reading from ${all[i]?.readFrom}`;
     expect(result.stderr, label).toBe('');
     expect(result.codes, label).toEqual(codes);
-    expect(lingering(result.resources), label).toEqual([]);
+    expect(lingeringHandles(result.resources), label).toEqual([]);
     expect(result.killed, label).toBe(false);
     expect(result.exitCode, label).toBe(0);
   }

@@ -1,70 +1,25 @@
-import { createCodec } from '@cachex/codecs';
-import { createCache, FIRST_KEY } from '@cachex/core';
-import { getTestServers, randomPrefix, until } from '@cachex/testing';
-import { Redis as IORedis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { FIRST_KEY } from '@cachex/core';
+import { closeAfterEach, commandsOf, getTestServers, monitorNodes, until } from '@cachex/testing';
+import { describe, expect, it } from 'vitest';
 import { createStandaloneTransport } from '../src/index.js';
 
 // What the server really receives, read with MONITOR: a multi-command call keeps its own
 // MULTI/EXEC block inside a plain pipeline, exactly as when it runs on its own.
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closers = closeAfterEach();
 
-/** Starts MONITOR and returns the commands seen (lower-case name + args) per client address. */
+/** Starts MONITOR and returns the commands seen per client connection (stopped after the test). */
 async function monitor(): Promise<Map<string, string[][]>> {
-  const { host, port } = getTestServers().standalone;
-  const admin = new IORedis({ host, port, lazyConnect: true });
-  const seen = new Map<string, string[][]>();
-  const stream = await admin.monitor();
-  stream.on('monitor', (_time: string, args: string[], source: string) => {
-    const list = seen.get(source) ?? [];
-    list.push([String(args[0]).toLowerCase(), ...args.slice(1).map(String)]);
-    seen.set(source, list);
-  });
-  closers.push(async () => {
-    stream.disconnect();
-    admin.disconnect();
-  });
-  // MONITOR is on once it reports its own PING.
-  await until(async () => {
-    await admin.ping();
-    return [...seen.values()].some((cmds) => cmds.some((c) => c[0] === 'ping'));
-  });
-  return seen;
-}
-
-/** The commands of the one client that touched `prefix`, from its first to its last use of it. */
-function commandsOf(seen: Map<string, string[][]>, prefix: string): string[] {
-  for (const cmds of seen.values()) {
-    const ours = cmds.filter((c) => c.some((a) => a.startsWith(prefix)));
-    if (ours.length === 0) continue;
-    const first = cmds.indexOf(ours[0]!);
-    const last = cmds.indexOf(ours[ours.length - 1]!);
-    const end = cmds[last + 1]?.[0] === 'exec' ? last + 1 : last;
-    const start = cmds[first - 1]?.[0] === 'multi' ? first - 1 : first;
-    return cmds
-      .slice(start, end + 1)
-      .map((c) => (c[0] === 'multi' || c[0] === 'exec' ? c[0] : `${c[0]} ${c[1]}`));
-  }
-  return [];
+  const recorder = await monitorNodes([getTestServers().standalone]);
+  closers.add(recorder.stop);
+  return recorder.byConnection;
 }
 
 /** A transport and a cache on the shared standalone server, closed after the test. */
 function open(driver: 'ioredis' | 'iovalkey') {
-  const prefix = randomPrefix();
-  const transport = createStandaloneTransport({
-    location: getTestServers().standalone.url,
-    driver,
-  });
-  closers.push(() => transport.close());
-  return {
-    prefix,
-    transport,
-    cache: createCache({ transport, codec: createCodec(), keyPrefix: prefix }),
-  };
+  return closers.cache(
+    createStandaloneTransport({ location: getTestServers().standalone.url, driver }),
+  );
 }
 
 describe.each(['ioredis', 'iovalkey'] as const)('atomic groups on the wire (%s)', (driver) => {

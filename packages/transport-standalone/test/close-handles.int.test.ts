@@ -1,43 +1,16 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findFreePort, getTestServers } from '@cachex/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// The child processes run the built package (plain Node cannot load the TypeScript sources).
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const distEntry = join(packageDir, 'dist', 'index.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+import { builtPackageChild, findFreePort, getTestServers, lingeringHandles } from '@cachex/testing';
+import { describe, expect, it } from 'vitest';
 
 /**
  * What the child does: one scenario with one driver, then `close()`, then it prints the handles
  * still open, and nothing else keeps it running. Output: one JSON line.
  */
-const childScript = `
-import { createStandaloneTransport } from ${JSON.stringify(pathToFileURL(distEntry).href)};
-
+const child = builtPackageChild(
+  new URL('..', import.meta.url),
+  `
 const [scenario, driver, location, key] = process.argv.slice(2);
-const transport = createStandaloneTransport({ location, driver });
-const codes = [];
-const outcome = (promise) =>
-  promise.then(
-    () => codes.push('ok'),
-    (error) => codes.push(error.code ?? String(error)),
-  );
-const waitFor = async (check) => {
-  while (!check()) await new Promise((resolve) => setImmediate(resolve));
-};
+const transport = pkg.createStandaloneTransport({ location, driver });
 
 let pending = [];
 if (scenario === 'used') {
@@ -62,80 +35,14 @@ if (scenario === 'used') {
     outcome(transport.command('BLPOP', ['l', 0], { blocking: true })),
   ];
 }
-await transport.close();
-const resources = process.getActiveResourcesInfo();
-await Promise.all(pending);
-process.stdout.write(JSON.stringify({ resources, codes }) + '\\n');
-`;
+await closeAndReport(transport, pending);
+`,
+);
 
-let dir: string;
-let script: string;
-
-beforeAll(() => {
-  const built = statSync(distEntry, { throwIfNoEntry: false });
-  if (!built || built.mtimeMs < newestSource(join(packageDir, 'src'))) {
-    throw new Error(
-      `${distEntry} is missing or older than src/: run \`pnpm --filter @cachex/transport-standalone build\``,
-    );
-  }
-  dir = mkdtempSync(join(tmpdir(), 'cachex-close-'));
-  script = join(dir, 'child.mjs');
-  writeFileSync(script, childScript);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface ChildResult {
-  resources: string[];
-  codes: string[];
-  exitCode: number | null;
-  killed: boolean;
-  stderr: string;
-}
-
-/** Runs the child; it must exit on its own. A safety kill after 10 s keeps the test finite. */
-function runChild(scenario: string, driver: string, location: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const key = `cx-close-${randomBytes(6).toString('hex')}`;
-    const child = spawn(process.execPath, [script, scenario, driver, location, key], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const safety = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, 10_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(safety);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let parsed: { resources: string[]; codes: string[] } = {
-        resources: ['(no output)'],
-        codes: [],
-      };
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        // Reported through the assertions below.
-      }
-      resolve({ ...parsed, exitCode, killed, stderr });
-    });
-  });
-}
-
-/** Handles that would keep the process alive: timers and sockets. */
-function lingering(resources: readonly string[]): string[] {
-  return resources.filter((r) => r === 'Timeout' || r.startsWith('TCP') || r === 'PipeConnectWrap');
+/** Runs the child with a key of its own; it must exit on its own (safety kill after 10 s). */
+function runChild(scenario: string, driver: string, location: string) {
+  const key = `cx-close-${randomBytes(6).toString('hex')}`;
+  return child.run([scenario, driver, location, key]);
 }
 
 describe('close() leaves no handle behind', () => {
@@ -146,7 +53,7 @@ describe('close() leaves no handle behind', () => {
     for (const driver of drivers) {
       const result = await runChild('never', driver, `redis://127.0.0.1:${port}`);
       expect(result.stderr).toBe('');
-      expect(lingering(result.resources), driver).toEqual([]);
+      expect(lingeringHandles(result.resources), driver).toEqual([]);
       expect(result.killed, driver).toBe(false);
       expect(result.exitCode, driver).toBe(0);
     }
@@ -158,7 +65,7 @@ describe('close() leaves no handle behind', () => {
       const result = await runChild('used', driver, url);
       expect(result.stderr).toBe('');
       expect(result.codes, driver).toEqual(['ok', 'ok', 'ok']);
-      expect(lingering(result.resources), driver).toEqual([]);
+      expect(lingeringHandles(result.resources), driver).toEqual([]);
       expect(result.killed, driver).toBe(false);
       expect(result.exitCode, driver).toBe(0);
     }
@@ -172,7 +79,7 @@ describe('close() leaves no handle behind', () => {
     for (const [i, result] of results.entries()) {
       expect(result.stderr).toBe('');
       expect(result.codes, drivers[i]).toEqual(['E_CONNECTION', 'E_CONNECTION']);
-      expect(lingering(result.resources), drivers[i]).toEqual([]);
+      expect(lingeringHandles(result.resources), drivers[i]).toEqual([]);
       expect(result.killed, drivers[i]).toBe(false);
       expect(result.exitCode, drivers[i]).toBe(0);
     }
@@ -191,7 +98,7 @@ describe('close() leaves no handle behind', () => {
       expect(result.stderr, label).toBe('');
       const pending = result.codes.slice(runs[i]!.scenario === 'pending' ? 1 : 0);
       expect(pending, label).toEqual(['E_CLOSED', 'E_CLOSED']);
-      expect(lingering(result.resources), label).toEqual([]);
+      expect(lingeringHandles(result.resources), label).toEqual([]);
       expect(result.killed, label).toBe(false);
       expect(result.exitCode, label).toBe(0);
     }
