@@ -19,6 +19,7 @@ import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
 import { type AnyBuilder, installCacheMethods } from './methods/install.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 import { SingleFlight } from './single-flight.js';
+import { runStep, type StepBuilder } from './step.js';
 import { validateDefaultTimeout } from './timeout.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
@@ -196,6 +197,19 @@ export class Cache {
    */
   clearAllVersions(options?: Omit<ScanKeysOptions, 'version'>): Promise<number> {
     return deletePattern(this.context, '*', { ...options, version: '*' });
+  }
+
+  /**
+   * Runs an operation an extension built (see `StepBuilder`): its commands go through this
+   * cache's transport like any method's, with the same errors.
+   *
+   * @example
+   * ```ts
+   * const n = await cache.run(scriptStep('bump', { keys: ['hits'] }));
+   * ```
+   */
+  async run<T>(build: StepBuilder<T>): Promise<T> {
+    return runStep(this.context.transport, await build(this.context));
   }
 
   /** Wipes the whole logical database (FLUSHDB on every primary), whatever the prefix. */

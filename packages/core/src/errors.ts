@@ -24,6 +24,7 @@ export const errorCodes = {
   missingDependency: 'E_MISSING_DEPENDENCY',
   closed: 'E_CLOSED',
   factoryCycle: 'E_FACTORY_CYCLE',
+  noScript: 'E_NO_SCRIPT',
 } as const;
 
 /** One of the values of {@link errorCodes}. */
@@ -239,5 +240,15 @@ export class ClosedError extends CachexError {
 export class FactoryCycleError extends CachexError {
   constructor(message: string, options?: CachexErrorOptions) {
     super(errorCodes.factoryCycle, message, options);
+  }
+}
+
+/**
+ * A script could not be run by its SHA1: the server answered NOSCRIPT even after the script was
+ * loaded on it (SCRIPT LOAD refused, or the cache flushed again in between).
+ */
+export class NoScriptError extends CommandError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(message, options, errorCodes.noScript);
   }
 }

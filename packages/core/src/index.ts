@@ -63,6 +63,7 @@ export {
   isCachexError,
   KeyNotFoundError,
   MissingDependencyError,
+  NoScriptError,
   NotIntegerError,
   NotSupportedError,
   TimeoutError,
@@ -90,6 +91,9 @@ export type {
 } from './pipeline.js';
 export { createPipeline, Pipeline } from './pipeline.js';
 export { redactCredentials } from './redact.js';
+export type { LocalScript, LocalScriptContext, Script } from './script.js';
+export { createScript } from './script.js';
+export type { StepBuilder } from './step.js';
 export type { Timeout } from './timeout.js';
 export { MAX_TIMEOUT_SECONDS } from './timeout.js';
 export type { Codec, Compressor, EncodedValue, MaybePromise, Serializer } from './types/codec.js';

@@ -22,7 +22,8 @@ export { installCacheMethods, installPipelineMethods } from './methods/install.j
 export type { StepTable } from './methods/types.js';
 export type { OptionalLoader } from './optional.js';
 export { createOptionalLoader } from './optional.js';
-export type { AnyStep, ConstantStep, Step } from './step.js';
+export { scriptCommand } from './script.js';
+export type { AnyStep, ConstantStep, Step, StepBuilder } from './step.js';
 export { constant, repliesOf, runStep, step, withKey } from './step.js';
 export type { Expiry } from './timeout.js';
 export { checkDuration, MAX_TIMEOUT_MS, MAX_TIMEOUT_SECONDS, resolveExpiry } from './timeout.js';

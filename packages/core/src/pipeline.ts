@@ -8,7 +8,7 @@ import { type StringMethods, stringSteps } from './commands/string-methods.js';
 import { type CachexError, isCachexError } from './errors.js';
 import { type AnyBuilder, ENQUEUE, installPipelineMethods } from './methods/install.js';
 import type { Returns } from './methods/types.js';
-import { type AnyStep, repliesOf, type Step } from './step.js';
+import { type AnyStep, repliesOf, type Step, type StepBuilder } from './step.js';
 import { toCachexError } from './translate-error.js';
 import type { MaybePromise } from './types/codec.js';
 import type { BatchResult, CommandGroup } from './types/transport.js';
@@ -99,6 +99,21 @@ export class Pipeline<Results extends unknown[] = []> {
     // A step still encoding must not become an unhandled rejection before exec() awaits it.
     if (step instanceof Promise) step.catch(() => undefined);
     this.#queue.push(step);
+  }
+
+  /**
+   * Queues an operation an extension built (see `StepBuilder`), like a built-in method: its
+   * result takes the next slot.
+   */
+  queue<T>(build: StepBuilder<T>): Pipeline<[...Results, T]> {
+    let built: MaybePromise<AnyStep<unknown>>;
+    try {
+      built = build(this.context) as MaybePromise<AnyStep<unknown>>;
+    } catch (error) {
+      built = Promise.reject(error);
+    }
+    this[ENQUEUE](built);
+    return this as unknown as Pipeline<[...Results, T]>;
   }
 
   /** Drops every queued call. */

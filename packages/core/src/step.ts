@@ -1,3 +1,4 @@
+import type { CacheContext } from './cache-context.js';
 import { type CachexError, withErrorContext } from './errors.js';
 import { toCachexError } from './translate-error.js';
 import type { MaybePromise } from './types/codec.js';
@@ -29,6 +30,12 @@ export interface ConstantStep<T> {
 
 /** Either kind of step. */
 export type AnyStep<T> = Step<T> | ConstantStep<T>;
+
+/**
+ * Builds a step from a cache context: how extensions (scripts, locks) add operations that run
+ * on a cache (`cache.run`) or in a pipeline (`pipeline.queue`) exactly like built-in methods.
+ */
+export type StepBuilder<T> = (context: CacheContext) => MaybePromise<AnyStep<T>>;
 
 /** Builds a single-command step. */
 export function step<T>(

@@ -6,6 +6,7 @@ import {
   type ErrorContext,
   isCachexError,
   KeyNotFoundError,
+  NoScriptError,
   NotIntegerError,
   TimeoutError,
   WrongTypeError,
@@ -54,6 +55,7 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
   ) {
     if (message.startsWith('WRONGTYPE')) return new WrongTypeError(message, options);
     if (message.startsWith('CROSSSLOT')) return new CrossSlotError(message, options);
+    if (message.startsWith('NOSCRIPT')) return new NoScriptError(message, options);
     if (message.startsWith('ERR no such key')) {
       return new KeyNotFoundError(
         context.key === undefined

@@ -213,6 +213,11 @@ export class MemoryStore {
     return sha;
   }
 
+  /** True when an implementation is registered for the script with this SHA1. */
+  hasScript(sha: string): boolean {
+    return this.#scripts.has(sha.toLowerCase());
+  }
+
   /** Removes expired keys now; returns how many (the sweeper does this on its own). */
   sweep(): number {
     return this.#db.sweep(Number.POSITIVE_INFINITY);

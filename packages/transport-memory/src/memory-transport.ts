@@ -9,6 +9,7 @@ import {
   type Reply,
   type RouteOptions,
   type ScanOptions,
+  type Script,
   type Transport,
   type TransportCapabilities,
 } from '@cachex/core';
@@ -64,8 +65,9 @@ export class MemoryTransport implements Transport {
     this.#ownsStore = store === undefined;
   }
 
-  command(name: string, args: readonly RedisArg[], _options?: RouteOptions): Promise<Reply> {
+  command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {
     if (this.#closed) return Promise.reject(closed());
+    this.#learn(options?.script);
     const context = { command: name.toUpperCase() };
     let call: BlockedCall;
     try {
@@ -110,7 +112,18 @@ export class MemoryTransport implements Transport {
     return results;
   }
 
+  /**
+   * A command that runs a script by its SHA brings the script along: its in-process
+   * implementation is registered on first sight, as a server loads the Lua on NOSCRIPT.
+   */
+  #learn(script: Script | undefined): void {
+    if (script?.local !== undefined && !this.store.hasScript(script.sha)) {
+      this.store.defineScript(script.lua, script.local);
+    }
+  }
+
   #run(c: Command): BatchResult {
+    this.#learn(c.script);
     try {
       return { ok: true, value: this.store.call(c.name, c.args) };
     } catch (error) {

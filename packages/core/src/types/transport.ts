@@ -1,5 +1,6 @@
 import type { CachexError } from '../errors.js';
 import type { KeySpec } from '../key-spec.js';
+import type { Script } from '../script.js';
 
 /** One argument of a Redis command. Numbers are sent as their decimal text. */
 export type RedisArg = string | Buffer | number;
@@ -30,6 +31,16 @@ export interface RouteOptions {
    * command), a transport routes as its driver does.
    */
   keys?: KeySpec;
+  /**
+   * The command is `EVALSHA`/`EVALSHA_RO` of this script. Every transport runs it so: when the
+   * node answers NOSCRIPT (its script cache was flushed, or it is a new primary after a
+   * failover), it loads the script there (`SCRIPT LOAD`) and retries once; only when that fails
+   * too does the call reject, with a `NoScriptError`. A transport without Lua (memory) runs the
+   * script's `local` implementation instead. In a batch, the scripts are loaded first (in the
+   * same round trip): a NOSCRIPT retried afterwards would run out of order, and one inside
+   * MULTI/EXEC cannot be retried alone.
+   */
+  script?: Script;
 }
 
 /** One command, as the Cache builds it. */

@@ -9,6 +9,7 @@ import { keyGroup } from './groups/keys.js';
 import { listGroup } from './groups/lists.js';
 import { manyGroup } from './groups/many.js';
 import { pipelineGroup } from './groups/pipelines.js';
+import { scriptGroup } from './groups/scripts.js';
 import { setGroup } from './groups/sets.js';
 import { sortedSetGroup } from './groups/sorted-sets.js';
 import { spreadKeysGroup } from './groups/spread-keys.js';
@@ -87,5 +88,6 @@ export function describeCacheConformance(options: ConformanceOptions): void {
     pipelineGroup(h);
     hostileInputGroup(h);
     spreadKeysGroup(h);
+    scriptGroup(h);
   });
 }

@@ -30,4 +30,6 @@ export {
   DEFAULT_SOCKET_TIMEOUT_MS,
   readFromOption,
 } from './options.js';
+export { runPipeline } from './run-pipeline.js';
+export { callWithScript, isNoScript, scriptsOf } from './scripts.js';
 export { translateDriverError } from './translate.js';

@@ -4,7 +4,6 @@ import {
   type BatchResult,
   type ClientOptions,
   ClosedError,
-  type Command,
   type CommandGroup,
   type RedisArg,
   type Reply,
@@ -14,12 +13,13 @@ import {
   type Transport,
   type TransportCapabilities,
 } from '@cachex/core';
-import { aborted, execResults, failed, settled } from './batch-results.js';
 import { BlockingPool, type BlockingPoolSettings } from './blocking-pool.js';
 import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 import { closeClient } from './close-client.js';
 import type { DriverClient, DriverName } from './load-driver.js';
 import type { ReadFrom } from './options.js';
+import { runPipeline } from './run-pipeline.js';
+import { callWithScript } from './scripts.js';
 import { translateDriverError } from './translate.js';
 
 /** The `onError` option as the clients get it: credentials redacted, never undefined. */
@@ -74,6 +74,7 @@ export class NodeTransport implements Transport {
   /** Closings under way (idle blocking connections…), awaited by close(). */
   readonly #closing = new Set<Promise<void>>();
   readonly #onError: (error: unknown) => void;
+  readonly #isClosed = (): boolean => this.#closed;
   readonly #fail = (error: unknown): never => {
     throw translateDriverError(error, this.#closed);
   };
@@ -135,6 +136,12 @@ export class NodeTransport implements Transport {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (options?.blocking === true) return this.#blockingCommand(name, args);
     const client = options?.read === true ? this.#readClient() : this.#primary;
+    if (options?.script !== undefined) {
+      return (callWithScript(client, name, args, options.script) as Promise<Reply>).then(
+        undefined,
+        this.#fail,
+      );
+    }
     return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, this.#fail);
   }
 
@@ -177,53 +184,12 @@ export class NodeTransport implements Transport {
     if (this.#closed) throw new ClosedError();
     const commands = groups.flatMap((g) => g.commands);
     if (commands.length === 0) return [];
+    // A transaction is one atomic group of every command, on the primary.
     if (options?.transaction === true) {
-      return this.#transaction(commands);
+      return runPipeline(this.#primary, [{ commands, atomic: true }], this.#isClosed);
     }
     const client = commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
-    const pipeline = client.pipeline();
-    for (const group of groups) {
-      // An atomic group keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
-      // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
-      const atomic = group.atomic === true && group.commands.length > 1;
-      if (atomic) pipeline.callBuffer('MULTI');
-      for (const c of group.commands) pipeline.callBuffer(c.name, ...c.args);
-      if (atomic) pipeline.callBuffer('EXEC');
-    }
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      return commands.map((c) => failed(error, c.name, this.#closed));
-    }
-    const results: BatchResult[] = [];
-    let at = 0;
-    for (const group of groups) {
-      if (group.atomic === true && group.commands.length > 1) {
-        const queued = replies?.slice(at + 1, at + 1 + group.commands.length) ?? [];
-        const exec = replies?.[at + 1 + group.commands.length];
-        at += group.commands.length + 2;
-        results.push(...execResults(group.commands, queued, exec, this.#closed));
-      } else {
-        for (const c of group.commands) {
-          results.push(settled(replies?.[at++], c.name, this.#closed));
-        }
-      }
-    }
-    return results;
-  }
-
-  async #transaction(commands: readonly Command[]): Promise<BatchResult[]> {
-    const multi = this.#primary.multi();
-    for (const c of commands) multi.callBuffer(c.name, ...c.args);
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await multi.exec();
-    } catch (error) {
-      return commands.map(() => failed(error, 'EXEC', this.#closed));
-    }
-    if (replies === null) return commands.map(aborted);
-    return commands.map((c, i) => settled(replies[i], c.name, this.#closed));
+    return runPipeline(client, groups, this.#isClosed);
   }
 
   partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
