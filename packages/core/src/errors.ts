@@ -30,6 +30,12 @@ export const errorCodes = {
 /** One of the values of {@link errorCodes}. */
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
 
+/**
+ * A code of core ({@link ErrorCode}) or of an extension package (`E_LOCK_NOT_OWNED`…): every
+ * code starts with `E_`, and none changes meaning between releases.
+ */
+export type AnyErrorCode = ErrorCode | `E_${string}`;
+
 /** Extra facts attached to an error; never secrets. */
 export interface ErrorContext {
   /** The user key (as given to the cache), when the error concerns one key. */
@@ -61,11 +67,11 @@ export interface CachexErrorOptions {
  */
 export class CachexError extends Error {
   /** Stable, documented code: branch on this, not on the message. */
-  readonly code: ErrorCode;
+  readonly code: AnyErrorCode;
   /** What the error concerns (key, command, option name…). */
   readonly context: ErrorContext;
 
-  constructor(code: ErrorCode, message: string, options: CachexErrorOptions = {}) {
+  constructor(code: AnyErrorCode, message: string, options: CachexErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.context = options.context ?? {};
@@ -174,7 +180,11 @@ export class TimeoutError extends CachexError {
 
 /** The server answered a command with an error reply. */
 export class CommandError extends CachexError {
-  constructor(message: string, options?: CachexErrorOptions, code: ErrorCode = errorCodes.command) {
+  constructor(
+    message: string,
+    options?: CachexErrorOptions,
+    code: AnyErrorCode = errorCodes.command,
+  ) {
     super(code, message, options);
   }
 }

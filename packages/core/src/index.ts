@@ -46,7 +46,7 @@ export type {
   ZScoreBound,
 } from './commands/sorted-set-options.js';
 export type { StringMethods } from './commands/string-methods.js';
-export type { CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
+export type { AnyErrorCode, CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
 export {
   CachexError,
   ClosedError,
