@@ -205,7 +205,7 @@ export class Cache {
    *
    * @example
    * ```ts
-   * const n = await cache.run(scriptStep('bump', { keys: ['hits'] }));
+   * const n = await cache.run(scriptStep(cache, 'bump', { keys: ['hits'] }));
    * ```
    */
   async run<T>(build: StepBuilder<T>): Promise<T> {
