@@ -122,8 +122,7 @@ export class ClusterTransport implements Transport {
       slot = span.slot;
     }
     if (options?.blocking === true) return this.#blocking.run(name, args);
-    const read = options?.read === true;
-    const send = (): Promise<Reply> => sendCommand(this.#context, name, args, slot, read);
+    const send = (): Promise<Reply> => sendCommand(this.#context, name, args, slot, options);
     // Once the slot map is known, sent at once (no extra tick); until then, after waiting.
     const ready = this.#context.gate.ready(this.#cluster);
     if (ready === undefined) return send();

@@ -3,6 +3,7 @@ import { planUnits, type Unit } from './batch-plan.js';
 import type { ReplyPair } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
 import { redirected, unitRedirected, viaDriver } from './redirections.js';
+import { queueScriptLoads } from './scripts.js';
 import { fillUnit, type Results, repliesOf, settleUnit } from './unit-results.js';
 
 /** One node's share of a batch: the units whose slots it serves, in call order. */
@@ -79,7 +80,8 @@ async function sendUnits(
 
 /**
  * One node's share as one pipeline on its connection (a replica when every command reads, per
- * `readFrom`); what the node did not run goes again through the driver.
+ * `readFrom`), the scripts its commands run loaded first; what the node did not run goes again
+ * through the driver.
  */
 async function runOnNode(
   context: ClusterContext,
@@ -92,6 +94,11 @@ async function runOnNode(
   if (client === undefined) return viaDriver(context, units, results);
 
   const pipeline = client.pipeline();
+  // The scripts first (SCRIPT LOAD), so that none runs into NOSCRIPT mid-pipeline.
+  const loads = queueScriptLoads(
+    pipeline,
+    units.flatMap((unit) => unit.commands),
+  );
   for (const unit of units) {
     // An atomic block keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
     // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
@@ -107,7 +114,7 @@ async function runOnNode(
     failure = error ?? new Error('The pipeline failed');
   }
   const again: Unit[] = [];
-  let at = 0;
+  let at = loads;
   for (const unit of units) {
     if (failure !== undefined) {
       if (redirected(failure)) again.push(unit);

@@ -1,5 +1,6 @@
 import type { ReadFrom } from '@cachex/transport-standalone/driver';
 import { type ClusterClient, type NodeClient, nodeAddress } from './cluster-client.js';
+import { SLOT_COUNT } from './hash-slot.js';
 
 // Connection states in which a replica can take a read now or after connecting on demand.
 const USABLE = new Set(['ready', 'wait', 'connect', 'connecting']);
@@ -62,6 +63,14 @@ export class NodeRouter {
     const owners = this.owners(slot);
     if (owners === undefined) return undefined;
     return this.pick(owners, read);
+  }
+
+  /**
+   * A primary at random, for a command without keys (a script may run anywhere): the one
+   * serving a random slot, so primaries are picked in proportion to their slots.
+   */
+  anyPrimary(): NodeClient | undefined {
+    return this.nodeFor(Math.floor(Math.random() * SLOT_COUNT), false);
   }
 
   /** The connection among a slot's owners: the primary, or for a read one per `readFrom`. */

@@ -1,7 +1,8 @@
-import { ClosedError, NO_KEYS, type RedisArg, type Reply } from '@cachex/core';
+import { ClosedError, NO_KEYS, type RedisArg, type Reply, type Script } from '@cachex/core';
 import type { Unit } from './batch-plan.js';
 import { CONNECTION_CLOSED, type ReplyPair } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
+import { sentByDriver } from './scripts.js';
 import { groupBySlot } from './slots.js';
 import { fillUnit, type Results, repliesOf, settleUnit, type UnitReplies } from './unit-results.js';
 
@@ -53,10 +54,14 @@ export async function viaDriver(
 async function unitViaDriver(context: ClusterContext, unit: Unit, results: Results): Promise<void> {
   // A pipeline of the driver's cluster client: it resends it as a whole on MOVED, ASK,
   // TRYAGAIN, CLUSTERDOWN or a lost connection. Command names stay as they are: the drivers
-  // reshape the replies of some commands (HGETALL…) named in lower case.
+  // reshape the replies of some commands (HGETALL…) named in lower case. Scripts go by their
+  // source, as the node the driver ends up on may not have them.
   const pipeline = context.cluster.pipeline();
   if (unit.atomic) pipeline.multi();
-  for (const c of unit.commands) pipeline.callBuffer(c.name, ...c.args);
+  for (const c of unit.commands) {
+    const sent = sentByDriver(c);
+    pipeline.callBuffer(sent.name, ...sent.args);
+  }
   if (unit.atomic) pipeline.exec(); // ends the block with EXEC; the next exec() sends it
   let replies: ReplyPair[] | null;
   try {
@@ -68,16 +73,20 @@ async function unitViaDriver(context: ClusterContext, unit: Unit, results: Resul
   settleUnit(unit, repliesOf(unit, replies, 0), results, context.closed());
 }
 
-/** One command through the driver's cluster client, which follows redirections. */
+/**
+ * One command through the driver's cluster client, which follows redirections (a script by its
+ * source, see {@link sentByDriver}).
+ */
 export async function resend(
   context: ClusterContext,
   name: string,
   args: readonly RedisArg[],
+  script?: Script,
 ): Promise<Reply> {
   const results: Results = [undefined];
   await unitViaDriver(
     context,
-    { first: 0, commands: [{ name, args, keys: NO_KEYS }], atomic: false, slot: undefined },
+    { first: 0, commands: [{ name, args, keys: NO_KEYS, script }], atomic: false, slot: undefined },
     results,
   );
   const [result] = results;
