@@ -88,6 +88,11 @@ export async function closeCluster(cluster: ClusterClient, graceful: boolean): P
   if (cluster.status !== 'end') forceEnd(cluster);
   await ended(cluster);
   await refreshed(cluster);
+  // A connection the driver dropped in the last moment (a slot-map refresher whose reply came
+  // while closing) arms a 1 ms timer to destroy its socket (disconnectTimeout 0): let it run,
+  // so that close() resolves with nothing of the driver's left pending.
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
