@@ -174,7 +174,10 @@ describe('failover', () => {
       // The writes went to the new primary.
       expect(await replica.command('ROLE')).toEqual(expect.arrayContaining(['master']));
       expect(Number(await replica.command('GET', `:1:${key}`))).toBeGreaterThan(0);
-      expect(traffic.completions.filter((at) => at > gap.end).length).toBeGreaterThan(10);
+      // Traffic went on for a second on the new primary (about 40 calls at one per 20 ms). Counted
+      // from the switch, not from the longest gap: after a manual failover (a 25 ms pause) the
+      // longest gap can be any later hiccup of a busy machine.
+      expect(traffic.completions.filter((at) => at > switchedAt).length).toBeGreaterThan(10);
     },
     60_000,
   );
