@@ -7,8 +7,10 @@
  */
 import { endianness } from 'node:os';
 import {
+  BYTE_ARRAYS,
   depthRefusal,
   MAX_DEPTH,
+  MULTI_BYTE_ARRAYS,
   plainChildren,
   Refusal,
   TOO_DEEP,
@@ -44,22 +46,9 @@ const BINARY = new Set<object>([
   Buffer.prototype,
   ArrayBuffer.prototype,
   DataView.prototype,
-  Int8Array.prototype,
-  Uint8Array.prototype,
-  Uint8ClampedArray.prototype,
+  ...BYTE_ARRAYS.map((type) => type.prototype),
 ]);
-const MULTI_BYTE = new Set<object>(
-  [
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-  ].map((type) => type.prototype),
-);
+const MULTI_BYTE = new Set<object>(MULTI_BYTE_ARRAYS.map((type) => type.prototype));
 if (endianness() === 'LE') for (const proto of MULTI_BYTE) BINARY.add(proto);
 
 /**

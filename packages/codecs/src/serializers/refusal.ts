@@ -7,6 +7,21 @@
 import { EncodeError } from '@cachex/core';
 import { errorMessage } from '../error-message.js';
 
+/** The typed arrays of one-byte elements (their bytes read the same on every platform). */
+export const BYTE_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray] as const;
+
+/** The typed arrays of multi-byte elements (their bytes are in the platform's byte order). */
+export const MULTI_BYTE_ARRAYS = [
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+] as const;
+
 /** The serializers' names in messages. */
 export type FormatLabel = 'JSON' | 'MessagePack' | 'V8';
 
@@ -123,19 +138,10 @@ const KINDS = new Map<object, string>([
   [SharedArrayBuffer.prototype, 'a SharedArrayBuffer'],
   [DataView.prototype, 'a DataView'],
   [Buffer.prototype, 'a Buffer'],
-  ...[
-    Int8Array,
-    Uint8Array,
-    Uint8ClampedArray,
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-  ].map((type): [object, string] => [type.prototype, `a ${type.name}`]),
+  ...[...BYTE_ARRAYS, ...MULTI_BYTE_ARRAYS].map((type): [object, string] => [
+    type.prototype,
+    `a ${type.name}`,
+  ]),
   ...[Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError].map(
     (type): [object, string] => [
       type.prototype,
