@@ -98,6 +98,12 @@ export class SentinelTransport extends NodeTransport {
       // the driver ask the sentinels again. With no reply for this long while commands wait,
       // the connection is dropped, and the reconnection finds the current primary (replica).
       socketTimeout: base.commandTimeout,
+      // After a failover the old primary, if still up, stays a writable primary until a
+      // sentinel reconfigures it (about 8 s later); every write it acknowledges meanwhile is
+      // lost when it resynchronises from the new one. Subscribed to the sentinels'
+      // +switch-master, the client drops its connection the moment they switch, and the
+      // reconnection finds the new primary.
+      failoverDetector: true,
     };
     for (const [key, value] of Object.entries(defaults)) {
       if (user[key] === undefined) base[key] = value;
