@@ -1,4 +1,7 @@
+import type { CachexError } from './errors.js';
+import type { IgnoredErrorInfo } from './ignore-exceptions.js';
 import type { KeyFunction, ReverseKeyFunction } from './key-function.js';
+import type { CacheLogger } from './logger.js';
 import type { Codec } from './types/codec.js';
 import type { Transport } from './types/transport.js';
 
@@ -20,4 +23,41 @@ export interface CacheOptions {
   reverseKeyFunction?: ReverseKeyFunction;
   /** Longest user key accepted, in UTF-8 bytes. Default 1024. */
   maxKeyLength?: number;
+  /**
+   * Fail open, like Django's `IGNORE_EXCEPTIONS`: when a method fails because the server
+   * cannot be reached or did not answer in time (codes `E_CONNECTION`, `E_TIMEOUT`), it
+   * resolves a neutral result instead of rejecting: a read gives a miss (its `default`,
+   * `undefined`, an empty collection, `-2` for a TTL), a write gives "nothing changed"
+   * (`false`, `0`), and `getOrSet` returns the factory's value without storing it. Methods
+   * without an honest neutral result (`incr`, `decr`, `incrVersion`, `hincrby`, `zincrby`,
+   * blocking pops, `run`) still reject, and so do pipelines' `exec()`. Server replies
+   * (WRONGTYPE…), bad arguments, encode/decode errors and calls after `close()` always reject.
+   * The core README lists every method's result. Default false.
+   */
+  ignoreExceptions?: boolean;
+  /**
+   * Log every failure `ignoreExceptions` swallows, as
+   * `logger.warn({ err, method, key, code }, 'cachex: ignored <code> in <method>')`
+   * (`key` only when the failure concerns one). Default false.
+   */
+  logIgnoredExceptions?: boolean;
+  /**
+   * Where swallowed failures are logged: any pino-compatible logger (`warn(obj, msg)`,
+   * `error(obj, msg)`). Default: `console.warn` / `console.error`.
+   */
+  logger?: CacheLogger;
+  /**
+   * Called with every failure `ignoreExceptions` swallows, logged or not: for metrics and
+   * alerting. What it throws is logged with `logger.error` and otherwise ignored, so the call
+   * still resolves.
+   */
+  onIgnoredError?: (error: CachexError, info: IgnoredErrorInfo) => void;
+  /**
+   * Send a call once more when it timed out (`E_TIMEOUT`) and it only reads: every command of
+   * its step is routed as a read (`get`, `getMany`, `ttl`, `hgetall`…) and it is not a
+   * MULTI/EXEC block. Writes are never resent: a write that timed out may have been applied
+   * (only its reply was lost), and sending `incr` again would count twice. Key iteration
+   * (`keys`, `iterKeys`) and pipelines are not resent either. Default false.
+   */
+  retryOnTimeout?: boolean;
 }

@@ -13,13 +13,15 @@ import { deletePattern, iterKeys, keys } from './commands/scan-keys.js';
 import { type SetMethods, setSteps } from './commands/set-methods.js';
 import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-methods.js';
 import { type StringMethods, stringSteps } from './commands/string-methods.js';
-import { MISS } from './commands/strings.js';
+import { getStep, MISS } from './commands/strings.js';
 import { ConfigError } from './errors.js';
+import { createFailurePolicy, type FailurePolicy } from './ignore-exceptions.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
-import { type AnyBuilder, installCacheMethods } from './methods/install.js';
+import { type AnyBuilder, FAILURE_POLICY, installCacheMethods } from './methods/install.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
+import { runStepRetrying } from './retry-on-timeout.js';
 import { SingleFlight } from './single-flight.js';
-import { runStep, type StepBuilder } from './step.js';
+import type { AnyStep, StepBuilder } from './step.js';
 import { validateDefaultTimeout } from './timeout.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
@@ -35,7 +37,9 @@ export type ValueOrFactory<T> = T | (() => T | Promise<T>);
  * values go through the codec (exact integers as decimal text, so the server can INCR them),
  * and timeouts are seconds (`null` = never expire, `0`/negative = remove now).
  *
- * Create one with {@link createCache}. Every method is async and rejects with a `CachexError`.
+ * Create one with {@link createCache}. Every method is async and rejects with a `CachexError`;
+ * with `ignoreExceptions`, connection and timeout failures resolve a neutral result instead
+ * (see "Fail-open" in the core README).
  *
  * @example
  * ```ts
@@ -49,6 +53,7 @@ export class Cache {
   /** Key making, encoding and defaults, shared with pipelines. */
   readonly context: CacheContext;
   readonly #flights = new SingleFlight();
+  readonly #policy: FailurePolicy;
 
   constructor(options: CacheOptions) {
     if (!options || typeof options !== 'object')
@@ -89,6 +94,26 @@ export class Cache {
       reverseKeyFunction: options.reverseKeyFunction ?? defaultReverseKey,
       maxKeyLength,
     });
+    this.#policy = createFailurePolicy(options);
+  }
+
+  /** The failure policy the installed methods run under (not public API). */
+  get [FAILURE_POLICY](): FailurePolicy {
+    return this.#policy;
+  }
+
+  /** Runs a step, resending a timed-out read when `retryOnTimeout` is on. */
+  #send<T>(step: AnyStep<T>): Promise<T> {
+    return runStepRetrying(this.context.transport, step, this.#policy.retryOnTimeout);
+  }
+
+  /** Runs a hand-written method's work; a failure resolves its ignored result when swallowed. */
+  async #guard<T>(method: string, args: readonly unknown[], work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      return this.#policy.recover(method, args, error) as T;
+    }
   }
 
   /** The key prefix in use. */
@@ -118,6 +143,9 @@ export class Cache {
    *
    * A factory that asks `getOrSet` for a key whose computation is waiting for it (`a` → `a`,
    * `a` → `b` → `a`) rejects with a `FactoryCycleError` instead of waiting for ever.
+   *
+   * With `ignoreExceptions`, a cache that cannot be reached is a miss: the factory runs (still
+   * once for concurrent calls) and its value is returned without being stored.
    */
   async getOrSet<T>(
     key: string,
@@ -125,20 +153,35 @@ export class Cache {
     options?: TimeoutOptions,
   ): Promise<T> {
     checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
-    const hit = await this.get<T, typeof MISS>(key, { version: options?.version, default: MISS });
-    if (hit !== MISS) return hit as T;
+    const lookup = (): Promise<T | typeof MISS | undefined> =>
+      this.#send(
+        getStep<T, typeof MISS>(this.context, key, { version: options?.version, default: MISS }),
+      );
+    // Set when the server could not be reached (and ignoreExceptions swallowed it): the
+    // factory's value is then returned without trying to store it, which would only time out.
+    let down = false;
+    try {
+      const hit = await lookup();
+      if (hit !== MISS) return hit as T;
+    } catch (error) {
+      this.#policy.swallow(error, 'getOrSet');
+      down = true;
+    }
     return this.#flights.run(this.context.makeKey(key, options?.version), key, async () => {
       const value =
         typeof valueOrFactory === 'function'
           ? await (valueOrFactory as () => T | Promise<T>)()
           : valueOrFactory;
-      if (value === undefined) return value;
-      if (await this.add(key, value, options)) return value;
-      const winner = await this.get<T, typeof MISS>(key, {
-        version: options?.version,
-        default: MISS,
-      });
-      return winner === MISS ? value : (winner as T);
+      if (value === undefined || down) return value;
+      try {
+        if (await this.#send(await stringSteps.add(this.context, key, value, options)))
+          return value;
+        const winner = await lookup();
+        return winner === MISS ? value : (winner as T);
+      } catch (error) {
+        this.#policy.swallow(error, 'getOrSet');
+        return value;
+      }
     });
   }
 
@@ -148,6 +191,8 @@ export class Cache {
    * its typed error in its slot; the others keep their results. Each call keeps its own
    * atomicity; `{ transaction: true }` makes the whole pipeline one MULTI/EXEC block, and a
    * call that fails on the client then rejects `exec()` without sending anything.
+   * `ignoreExceptions` and `retryOnTimeout` do not apply: a pipeline whose batch could not be
+   * sent rejects `exec()`, and a slot keeps its error.
    *
    * @example
    * ```ts
@@ -163,24 +208,35 @@ export class Cache {
    * KEYS, so the server is not blocked). The prefix is escaped; the pattern is not.
    */
   keys(pattern = '*', options?: ScanKeysOptions): Promise<string[]> {
-    return keys(this.context, pattern, options);
+    return this.#guard('keys', [pattern, options], () => keys(this.context, pattern, options));
   }
 
   /**
    * Iterates the matching user keys page by page over SCAN. As with SCAN, a key may come twice.
+   * With `ignoreExceptions`, a connection or timeout failure ends the iteration early.
    *
    * @example
    * ```ts
    * for await (const key of cache.iterKeys('user:*')) console.log(key);
    * ```
    */
-  iterKeys(pattern = '*', options?: ScanKeysOptions): AsyncGenerator<string, void, undefined> {
-    return iterKeys(this.context, pattern, options);
+  async *iterKeys(
+    pattern = '*',
+    options?: ScanKeysOptions,
+  ): AsyncGenerator<string, void, undefined> {
+    try {
+      yield* iterKeys(this.context, pattern, options);
+    } catch (error) {
+      // Keys already yielded cannot be taken back: a swallowed failure ends the iteration.
+      this.#policy.swallow(error, 'iterKeys');
+    }
   }
 
   /** Deletes the matching keys (SCAN + batched UNLINK); resolves how many were removed. */
   deletePattern(pattern: string, options?: ScanKeysOptions): Promise<number> {
-    return deletePattern(this.context, pattern, options);
+    return this.#guard('deletePattern', [pattern, options], () =>
+      deletePattern(this.context, pattern, options),
+    );
   }
 
   /**
@@ -188,7 +244,7 @@ export class Cache {
    * prefixes and versions are left alone. Resolves how many keys were removed.
    */
   clear(options?: Omit<ScanKeysOptions, 'version'>): Promise<number> {
-    return deletePattern(this.context, '*', options);
+    return this.#guard('clear', [options], () => deletePattern(this.context, '*', options));
   }
 
   /**
@@ -196,12 +252,16 @@ export class Cache {
    * Resolves how many keys were removed.
    */
   clearAllVersions(options?: Omit<ScanKeysOptions, 'version'>): Promise<number> {
-    return deletePattern(this.context, '*', { ...options, version: '*' });
+    return this.#guard('clearAllVersions', [options], () =>
+      deletePattern(this.context, '*', { ...options, version: '*' }),
+    );
   }
 
   /**
    * Runs an operation an extension built (see `StepBuilder`): its commands go through this
-   * cache's transport like any method's, with the same errors.
+   * cache's transport like any method's, with the same errors. A read-only step is resent
+   * after a timeout with `retryOnTimeout`; `ignoreExceptions` does not apply (the cache cannot
+   * know a neutral value of an extension's result), so failures always reject.
    *
    * @example
    * ```ts
@@ -209,12 +269,14 @@ export class Cache {
    * ```
    */
   async run<T>(build: StepBuilder<T>): Promise<T> {
-    return runStep(this.context.transport, await build(this.context));
+    return this.#send(await build(this.context));
   }
 
   /** Wipes the whole logical database (FLUSHDB on every primary), whatever the prefix. */
-  async flushDb(): Promise<void> {
-    await this.context.transport.broadcast('FLUSHDB', []);
+  flushDb(): Promise<void> {
+    return this.#guard('flushDb', [], async () => {
+      await this.context.transport.broadcast('FLUSHDB', []);
+    });
   }
 
   /** The raw driver client (ioredis/iovalkey), bypassing prefix and codec. Default: the primary's. */

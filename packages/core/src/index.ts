@@ -69,6 +69,7 @@ export {
   TimeoutError,
   WrongTypeError,
 } from './errors.js';
+export type { IgnoredErrorInfo } from './ignore-exceptions.js';
 export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
 export type { KeySpec } from './key-spec.js';
@@ -81,6 +82,7 @@ export {
   NO_KEYS,
   TWO_KEYS,
 } from './key-spec.js';
+export type { CacheLogger } from './logger.js';
 export type { Out, Returns, ReturnsPromise } from './methods/types.js';
 export type {
   PipelineMethods,

@@ -12,7 +12,6 @@ import {
   type TransportCapabilities,
 } from '@cachex/core';
 import {
-  blockingPoolSettings,
   type DriverName,
   type ReadFrom,
   reportTo,
@@ -65,7 +64,6 @@ export class ClusterTransport implements Transport {
 
   constructor(options: ClusterTransportOptions) {
     const setup = clusterSetup(options);
-    const blocking = blockingPoolSettings(options);
     this.#setup = setup;
     this.driver = setup.driver;
     this.#readFrom = setup.readFrom;
@@ -82,7 +80,7 @@ export class ClusterTransport implements Transport {
     const blockingOptions = blockingClusterOptions(setup, options.clientOptions);
     this.#blocking = new BlockingCommands(
       this.#context,
-      blocking,
+      setup.blocking,
       () => this.#open(blockingOptions),
       (client) => this.#track(closeCluster(client, false)),
     );

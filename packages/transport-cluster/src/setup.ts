@@ -1,6 +1,8 @@
 import { type Endpoint, parseLocation } from '@cachex/config';
 import { ConfigError } from '@cachex/core';
 import {
+  type BlockingPoolSettings,
+  blockingPoolSettings,
   buildClientOptions,
   DEFAULT_SOCKET_TIMEOUT_MS,
   type DriverName,
@@ -21,6 +23,12 @@ export interface ClusterSetup {
   readFrom: ReadFrom;
   /** How long a call may wait for the cluster's slot map (the command timeout). */
   readyTimeoutMs: number;
+  /**
+   * The pool of blocking clients: `maxConnections - 1` (the first URL's `?max_connections=`
+   * wins), or `maxBlockingConnections`. Each client holds at most one connection per node, so
+   * no node gets more blocking connections than the pool has clients.
+   */
+  blocking: BlockingPoolSettings;
 }
 
 const READ_FROM: readonly ReadFrom[] = ['primary', 'replica', 'preferReplica'];
@@ -108,6 +116,7 @@ export function clusterSetup(options: ClusterTransportOptions): ClusterSetup {
   }
 
   const first = parsed.primary;
+  const blocking = blockingPoolSettings(options, first.options);
   const redisOptions = buildClientOptions(first, parsed.driver, {
     ...options,
     db: undefined,
@@ -165,5 +174,6 @@ export function clusterSetup(options: ClusterTransportOptions): ClusterSetup {
     clusterOptions,
     readFrom,
     readyTimeoutMs,
+    blocking,
   };
 }

@@ -1,5 +1,6 @@
 export type { BlockedCall } from './blocking.js';
 export { compileGlob, globMatch } from './commands/glob.js';
+export { createDummyTransport, DummyTransport } from './dummy-transport.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { MemoryStore } from './memory-store.js';
 export type { MemoryTransportOptions } from './memory-transport.js';

@@ -52,7 +52,9 @@ const restartDelay = {
  * (and, for reads, a replica) is, and asks again whenever a connection is lost, so that after a
  * failover commands go to the new primary. Writes go to the primary; reads follow `readFrom`
  * (`'primary'` by default). Blocking commands run on connections of their own, from a bounded
- * pool, which follow the primary the same way.
+ * pool, which follow the primary the same way. `maxConnections` bounds the connections to the
+ * data nodes (the primary's, and one to the replica read from); those to the sentinels
+ * (lookups, the `+switch-master` subscription) are not data connections and are not counted.
  */
 export class SentinelTransport extends NodeTransport {
   /** The name the sentinels monitor. */
@@ -69,7 +71,8 @@ export class SentinelTransport extends NodeTransport {
   constructor(options: SentinelTransportOptions) {
     const settings = parseSentinelOptions(options);
     const { driver, endpoint, masterName, sentinels, readFrom } = settings;
-    const blocking = blockingPoolSettings(options);
+    // The data nodes' bound: the location's `?max_connections=` wins over the option.
+    const blocking = blockingPoolSettings(options, endpoint.options);
     // The client class and the sentinel connector from one copy of the driver.
     const driverModule = loadDriverModule(driver);
     const Driver = loadDriver(driver, () => driverModule);

@@ -9,7 +9,8 @@ import type { StandaloneTransportOptions } from './options.js';
 /**
  * A transport for one Redis/Valkey server, with optional read replicas. Writes go to the
  * primary; reads follow `readFrom`. Blocking commands run on connections of their own, from a
- * bounded pool (`maxBlockingConnections`).
+ * bounded pool: at most `maxConnections` connections to one server in all (one for ordinary
+ * commands, the rest for blocking ones).
  */
 export class StandaloneTransport extends NodeTransport {
   constructor(options: StandaloneTransportOptions) {
@@ -17,7 +18,8 @@ export class StandaloneTransport extends NodeTransport {
       options.location,
       options.driver ? { driver: options.driver } : undefined,
     );
-    const blocking = blockingPoolSettings(options);
+    // Blocking connections go to the primary: its URL's `?max_connections=` wins.
+    const blocking = blockingPoolSettings(options, parsed.primary.options);
     const Driver = loadDriver(parsed.driver);
     const onError = reportTo(options.onError);
     const connect = (endpoint: Endpoint): DriverClient => {

@@ -91,10 +91,11 @@ function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown
   );
 }
 
-const defaultPoolSize = 32;
+// maxConnections (default 50) minus the connection kept for ordinary commands.
+const defaultPoolSize = 49;
 
 describe('blocking connections', () => {
-  it('the default pool size is 32', () => {
+  it('the default pool size is 49: maxConnections (50) - 1', () => {
     expect(DEFAULT_MAX_BLOCKING_CONNECTIONS).toBe(defaultPoolSize);
   });
 

@@ -6,7 +6,8 @@ const msgpack = createMsgpackSerializer();
 const hex = (value: unknown) => Buffer.from(msgpack.serialize(value)).toString('hex');
 
 describe('msgpack serializer', () => {
-  // django-cachex-behaviour.md §2.3: what Python's msgpack writes.
+  // The bytes Python's msgpack.packb writes for the same values with its defaults: plain
+  // msgpack, no header byte or extension, so a Django service reads what cachex writes.
   it.each([
     ['hello', 'a568656c6c6f'],
     [{ a: 1 }, '81a16101'],

@@ -1,4 +1,6 @@
 import type { CacheContext } from '../cache-context.js';
+import type { FailurePolicy } from '../ignore-exceptions.js';
+import { runStepRetrying } from '../retry-on-timeout.js';
 import { type AnyStep, runStep } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
 
@@ -9,6 +11,14 @@ export type AnyBuilder = (ctx: CacheContext, ...args: any[]) => MaybePromise<Any
 /** Something that owns a cache context (the Cache and its pipelines). */
 interface HasContext {
   readonly context: CacheContext;
+}
+
+/** The failure policy of a cache (`ignoreExceptions`, `retryOnTimeout`…), when it has one. */
+export const FAILURE_POLICY: unique symbol = Symbol('cachex.cache.failurePolicy');
+
+/** Something that runs methods at once (the Cache), possibly under a failure policy. */
+interface RunsMethods extends HasContext {
+  readonly [FAILURE_POLICY]?: FailurePolicy;
 }
 
 /** Queues a built step on a pipeline. */
@@ -28,12 +38,27 @@ function define(target: object, name: string, value: unknown): void {
   });
 }
 
-/** Adds one method per builder to a Cache prototype: build the step, run it, resolve the result. */
+/**
+ * Adds one method per builder to a Cache prototype: build the step, run it, resolve the result.
+ * Under the instance's failure policy, a timed-out read is sent again (`retryOnTimeout`) and a
+ * connection or timeout failure resolves the method's ignored result (`ignoreExceptions`).
+ */
 export function installCacheMethods(prototype: object, table: Record<string, AnyBuilder>): void {
   for (const [name, build] of Object.entries(table)) {
     // async: argument errors thrown while building become rejections, like server errors.
-    define(prototype, name, async function run(this: HasContext, ...args: unknown[]) {
-      return runStep(this.context.transport, await build(this.context, ...args));
+    define(prototype, name, async function run(this: RunsMethods, ...args: unknown[]) {
+      const policy = this[FAILURE_POLICY];
+      if (policy === undefined) {
+        return runStep(this.context.transport, await build(this.context, ...args));
+      }
+      try {
+        const built = await build(this.context, ...args);
+        return await runStepRetrying(this.context.transport, built, policy.retryOnTimeout);
+      } catch (error) {
+        // Only connection and timeout failures are recovered; bad arguments, encode errors and
+        // server replies are thrown again by the policy.
+        return policy.recover(name, args, error);
+      }
     });
   }
 }

@@ -1,23 +1,65 @@
-import { ClosedError, ConfigError } from '@cachex/core';
+import type { EndpointOptions } from '@cachex/config';
+import { ClosedError, ConfigError, NotSupportedError } from '@cachex/core';
 import type { DriverClient } from './load-driver.js';
 import {
   DEFAULT_BLOCKING_IDLE_TIMEOUT_MS,
-  DEFAULT_MAX_BLOCKING_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS,
   type DriverTransportOptions,
 } from './options.js';
 
 /** The pool's limits, checked. */
 export interface BlockingPoolSettings {
+  /**
+   * Most connections open at once; 0 when `maxConnections` is 1 (no connection left for
+   * blocking commands: they reject with a `NotSupportedError`).
+   */
   max: number;
   idleTimeoutMs: number;
 }
 
-export function blockingPoolSettings(options: DriverTransportOptions): BlockingPoolSettings {
-  const max = options.maxBlockingConnections ?? DEFAULT_MAX_BLOCKING_CONNECTIONS;
-  if (!Number.isSafeInteger(max) || max < 1) {
-    throw new ConfigError('maxBlockingConnections must be a positive integer', {
-      context: { field: 'maxBlockingConnections' },
+function positiveInteger(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    // Only a number is echoed: a string in the wrong place could be a secret.
+    const got = typeof value === 'number' ? String(value) : `a ${typeof value}`;
+    throw new ConfigError(`${field} must be an integer >= 1, got ${got}`, {
+      context: { field },
     });
+  }
+  return value;
+}
+
+/**
+ * The blocking pool's limits from the transport's options and the URL's parameters (`url`: the
+ * endpoint the blocking connections go to; its `?max_connections=` wins over `maxConnections`).
+ * One connection per server is kept for ordinary commands, so the pool may open
+ * `maxConnections - 1` connections, or `maxBlockingConnections` when given (which must then fit
+ * in `maxConnections - 1` if that is given too). Throws a `ConfigError` naming the field.
+ */
+export function blockingPoolSettings(
+  options: DriverTransportOptions,
+  url?: EndpointOptions,
+): BlockingPoolSettings {
+  const maxConnections =
+    positiveInteger(url?.maxConnections, 'maxConnections') ??
+    positiveInteger(options.maxConnections, 'maxConnections');
+  const maxBlocking = positiveInteger(options.maxBlockingConnections, 'maxBlockingConnections');
+  let max: number;
+  if (maxBlocking === undefined) {
+    max = (maxConnections ?? DEFAULT_MAX_CONNECTIONS) - 1;
+  } else {
+    if (maxConnections !== undefined && maxBlocking > maxConnections - 1) {
+      throw new ConfigError(
+        `maxBlockingConnections (${maxBlocking}) must be at most maxConnections - 1 (${maxConnections - 1}): one connection is kept for ordinary commands`,
+        {
+          context: {
+            field: 'maxBlockingConnections',
+            fields: ['maxBlockingConnections', 'maxConnections'],
+          },
+        },
+      );
+    }
+    max = maxBlocking;
   }
   const idleTimeoutMs = options.blockingIdleTimeoutMs ?? DEFAULT_BLOCKING_IDLE_TIMEOUT_MS;
   if (typeof idleTimeoutMs !== 'number' || !Number.isFinite(idleTimeoutMs) || idleTimeoutMs <= 0) {
@@ -87,6 +129,15 @@ export class BlockingPool {
     deadline: number | undefined,
   ): { client: DriverClient; queued: false } | Promise<DriverClient | undefined> {
     if (this.#closed) return Promise.reject(new ClosedError('The transport has been closed'));
+    if (this.#max === 0) {
+      // Not a wait that could ever end: no connection may be opened for blocking commands.
+      return Promise.reject(
+        new NotSupportedError(
+          'Blocking commands need a connection of their own, and maxConnections is 1 (the one connection is for ordinary commands): set maxConnections to 2 or more',
+          { context: { field: 'maxConnections' } },
+        ),
+      );
+    }
     const client = this.#take();
     if (client) return { client, queued: false };
     return new Promise<DriverClient | undefined>((resolve, reject) => {

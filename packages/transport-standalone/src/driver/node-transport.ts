@@ -60,7 +60,8 @@ export interface NodeTransportSetup {
  * A transport on one primary (plus read replicas) through ioredis/iovalkey clients: the
  * standalone and the sentinel transports are this, with clients made their own way. Writes go
  * to the primary; reads follow `readFrom`. Blocking commands run on connections of their own
- * (duplicates of the primary's client), from a bounded pool.
+ * (duplicates of the primary's client), from a bounded pool: with the primary's own
+ * connection, at most `maxConnections` to the primary (see `blockingPoolSettings`).
  */
 export class NodeTransport implements Transport {
   readonly name: string;

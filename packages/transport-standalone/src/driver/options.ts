@@ -49,10 +49,29 @@ export interface DriverTransportOptions {
    */
   socketTimeoutMs?: number;
   /**
+   * The most connections this transport opens to one server (node), an integer ≥ 1 (Django's
+   * `max_connections`). Ordinary commands are multiplexed on one shared connection per node
+   * (the primary's, plus one per read replica, counted on the replica's own node); every other
+   * connection is for blocking commands (`blpop`, `brpop`, `blmove`), each of which holds a
+   * connection of its own while it waits. So at most `maxConnections - 1` blocking commands wait
+   * at once, unless `maxBlockingConnections` sets a lower bound; calls beyond it wait for a free
+   * connection (see `maxBlockingConnections`). With `1`, blocking commands cannot run: they
+   * reject with a `NotSupportedError`; use 2 or more to run them. On a cluster the blocking
+   * connections are shared by all the nodes (each waiting call holds one connection, to the
+   * node of its key): never more than `maxConnections - 1` on one node, nor on all together.
+   *
+   * Connections the driver opens to other servers than the data nodes (the sentinels, for
+   * lookups and failover notices) are not counted. `?max_connections=` (or `?maxConnections=`)
+   * in the URL wins. Default 50.
+   */
+  maxConnections?: number;
+  /**
    * Most connections open at once for blocking commands (`blpop`, `brpop`, `blmove`). Each
    * waiting call holds one connection of its own, so that it never stalls other commands; calls
    * beyond the limit wait for a free connection, first come, first served, and the time they
-   * wait counts against their own timeout. Default 32.
+   * wait counts against their own timeout. Default `maxConnections - 1` (49). When
+   * `maxConnections` is given too, this must not exceed `maxConnections - 1`; given alone, it
+   * raises the bound on connections per server to `maxBlockingConnections + 1`.
    */
   maxBlockingConnections?: number;
   /**
@@ -73,8 +92,13 @@ export interface DriverTransportOptions {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 /** Default command timeout, milliseconds. */
 export const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
-/** Default of `maxBlockingConnections`. */
-export const DEFAULT_MAX_BLOCKING_CONNECTIONS = 32;
+/** Default of `maxConnections`: connections to one server, ordinary and blocking. */
+export const DEFAULT_MAX_CONNECTIONS = 50;
+/**
+ * Default of `maxBlockingConnections`: every connection of the default `maxConnections` but the
+ * one shared by ordinary commands.
+ */
+export const DEFAULT_MAX_BLOCKING_CONNECTIONS = DEFAULT_MAX_CONNECTIONS - 1;
 /** Default of `blockingIdleTimeoutMs`. */
 export const DEFAULT_BLOCKING_IDLE_TIMEOUT_MS = 30_000;
 

@@ -63,8 +63,9 @@ export function codecGroup(h: Harness): void {
     });
 
     it('reads values exactly as a Django service writes them (json.dumps defaults, ints as text)', async () => {
-      // Bytes django-cachex's JSONSerializer writes: Python's default separators and
-      // ensure_ascii escapes; exact ints are plain decimal text (behaviour notes §2.2-2.3).
+      // Bytes django-cachex's JSONSerializer writes: json.dumps with Python's default
+      // separators (', ' and ': ') and ensure_ascii escapes (\u00e9); exact ints are stored as
+      // plain decimal text, without serializing, so the server can INCR them.
       const cache = await h.cache();
       const django: [string, string, unknown][] = [
         [

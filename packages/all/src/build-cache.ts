@@ -1,0 +1,44 @@
+import { createCodec } from '@cachex/codecs';
+import type { ResolvedCacheConfig } from '@cachex/config';
+import { type CacheOptions, createCache as createCoreCache, type Transport } from '@cachex/core';
+import { type CachexCache, withExtensions } from './extensions.js';
+
+/** How the cache handles connection failures: the configuration's settings, handed on as they are. */
+type FailureKeys = 'retryOnTimeout' | 'ignoreExceptions' | 'logIgnoredExceptions' | 'logger';
+type FailureOptions = { -readonly [K in FailureKeys]?: ResolvedCacheConfig[K] };
+
+/** The core Cache's options from a resolved configuration, on `transport`. */
+function cacheOptions(
+  config: ResolvedCacheConfig,
+  transport: Transport,
+): CacheOptions & FailureOptions {
+  const options: CacheOptions & FailureOptions = {
+    transport,
+    codec: createCodec({
+      serializer: config.serializer,
+      compressor: config.compressor,
+      minLength: config.minLength,
+    }),
+    keyPrefix: config.keyPrefix,
+    version: config.version,
+    timeout: config.timeout,
+    retryOnTimeout: config.retryOnTimeout,
+    ignoreExceptions: config.ignoreExceptions,
+    logIgnoredExceptions: config.logIgnoredExceptions,
+  };
+  if (config.keyFunction !== undefined) options.keyFunction = config.keyFunction;
+  if (config.reverseKeyFunction !== undefined) {
+    options.reverseKeyFunction = config.reverseKeyFunction;
+  }
+  if (config.maxKeyLength !== undefined) options.maxKeyLength = config.maxKeyLength;
+  if (config.logger !== undefined) options.logger = config.logger;
+  return options;
+}
+
+/**
+ * The cache a resolved configuration describes, on `transport` (built for it, or shared with
+ * caches of the same connection settings), with the extension methods.
+ */
+export function buildCache(config: ResolvedCacheConfig, transport: Transport): CachexCache {
+  return withExtensions(createCoreCache(cacheOptions(config, transport)));
+}
