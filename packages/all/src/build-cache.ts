@@ -3,16 +3,9 @@ import type { ResolvedCacheConfig } from '@cachex/config';
 import { type CacheOptions, createCache as createCoreCache, type Transport } from '@cachex/core';
 import { type CachexCache, withExtensions } from './extensions.js';
 
-/** How the cache handles connection failures: the configuration's settings, handed on as they are. */
-type FailureKeys = 'retryOnTimeout' | 'ignoreExceptions' | 'logIgnoredExceptions' | 'logger';
-type FailureOptions = { -readonly [K in FailureKeys]?: ResolvedCacheConfig[K] };
-
 /** The core Cache's options from a resolved configuration, on `transport`. */
-function cacheOptions(
-  config: ResolvedCacheConfig,
-  transport: Transport,
-): CacheOptions & FailureOptions {
-  const options: CacheOptions & FailureOptions = {
+function cacheOptions(config: ResolvedCacheConfig, transport: Transport): CacheOptions {
+  const options: CacheOptions = {
     transport,
     codec: createCodec({
       serializer: config.serializer,

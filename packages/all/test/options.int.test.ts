@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { ConfigError, NotSupportedError } from '@cachex/core';
 import { getTestServers, randomPrefix } from '@cachex/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,16 @@ const opened: CachexCache[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((cache) => cache.close()));
 });
+
+/** A loopback port nothing listens on: connections to it are refused at once. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
 
 function open(...args: Parameters<typeof createCache>): CachexCache {
   const cache = createCache(...args);
@@ -114,5 +125,32 @@ describe('createCache maps the configuration onto the transport and the cache', 
     const attempt = () => createCache({ location: getTestServers().standalone.url, timeout: -1 });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/timeout/);
+  });
+
+  it('hands the fail-open options to the cache: a server that is down reads as a miss, logged', async () => {
+    const port = await refusedPort();
+    const warnings: Array<{ obj: object; msg: string | undefined }> = [];
+    const logger = {
+      warn: (obj: object, msg?: string) => warnings.push({ obj, msg }),
+      error: () => {},
+    };
+    const cache = open({
+      location: `redis://127.0.0.1:${port}`,
+      ignoreExceptions: true,
+      logIgnoredExceptions: true,
+      logger,
+      socketConnectTimeout: 0.5,
+    });
+    await expect(cache.get('k')).resolves.toBeUndefined();
+    await expect(cache.get('k', { default: 'fallback' })).resolves.toBe('fallback');
+    await expect(cache.set('k', 1)).resolves.toBe(false);
+    expect(warnings.length).toBeGreaterThanOrEqual(3);
+    expect(warnings[0]?.msg).toMatch(/cachex: ignored E_\w+ in get/);
+  });
+
+  it('without ignoreExceptions, a server that is down is a ConnectionError', async () => {
+    const port = await refusedPort();
+    const cache = open({ location: `redis://127.0.0.1:${port}`, socketConnectTimeout: 0.5 });
+    await expect(cache.get('k')).rejects.toMatchObject({ code: 'E_CONNECTION' });
   });
 });

@@ -23,12 +23,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = join(packageDir, '..');
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+// The repository's own README: its quick start uses this package too.
+const rootReadme = readFileSync(join(packagesDir, '..', 'README.md'), 'utf8');
 
-/** The fenced code block right after `<!-- marker -->` in the README. */
-function blockAfter(marker: string): string {
-  const match = new RegExp(`<!-- ${marker} -->\\s*\`\`\`js\\n([\\s\\S]*?)\\n\`\`\``).exec(readme);
+/** The fenced code block right after `<!-- marker -->` in a README (this package's by default). */
+function blockAfter(marker: string, text = readme): string {
+  const match = new RegExp(`<!-- ${marker} -->\\s*\`\`\`js\\n([\\s\\S]*?)\\n\`\`\``).exec(text);
   if (match?.[1] === undefined)
-    throw new Error(`README.md has no \`\`\`js block after <!-- ${marker} -->`);
+    throw new Error(`README has no \`\`\`js block after <!-- ${marker} -->`);
   return match[1];
 }
 
@@ -81,6 +83,10 @@ beforeAll(() => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: appName, type: 'module' }));
   mkdirSync(join(app, 'node_modules', '@cachex'), { recursive: true });
   symlinkSync(packageDir, join(app, 'node_modules', '@cachex', 'all'), 'dir');
+  // The parts the repository README's "from its parts" example imports by name.
+  for (const part of ['core', 'codecs', 'transport-standalone']) {
+    symlinkSync(join(packagesDir, part), join(app, 'node_modules', '@cachex', part), 'dir');
+  }
 });
 
 afterAll(() => {
@@ -156,5 +162,28 @@ describe('README', () => {
       'true',
     ]);
     await runAdminCommand(standalone, 'DEL', 'sessions:1:abc123');
+  });
+
+  it("the repository README's quick start runs against one URL, and exits", async () => {
+    const { standalone } = getTestServers();
+    const result = await run(blockAfter('quick-start', rootReadme), { REDIS_URL: standalone.url });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(["{ name: 'Ada' }", '1234']);
+    const stored = `${appName}:1:report:daily`;
+    expect(String(await runAdminCommand(standalone, 'GET', stored))).toBe('{"total":1234}');
+    await runAdminCommand(standalone, 'DEL', stored, `${appName}:1:user:42`);
+  });
+
+  it("the repository README's example built from the parts runs, and exits", async () => {
+    const { standalone } = getTestServers();
+    const result = await run(blockAfter('from-parts', rootReadme), { REDIS_URL: standalone.url });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe("{ name: 'Ada' }");
+    expect(String(await runAdminCommand(standalone, 'GET', 'myapp:1:user:42'))).toBe(
+      '{"name":"Ada"}',
+    );
+    await runAdminCommand(standalone, 'DEL', 'myapp:1:user:42');
   });
 });

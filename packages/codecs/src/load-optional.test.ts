@@ -18,6 +18,7 @@ describe('optional native packages', () => {
     expect(caught).toBeInstanceOf(MissingDependencyError);
     const error = caught as MissingDependencyError;
     expect(error.code).toBe(errorCodes.missingDependency);
+    expect(error.message).toContain(`npm install ${MISSING}`);
     expect(error.message).toContain(`pnpm add ${MISSING}`);
     expect(error.message).toContain('The test feature');
     expect(error.context.package).toBe(MISSING);

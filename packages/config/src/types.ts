@@ -44,7 +44,10 @@ export interface EndpointOptions {
   readonly socketTimeout?: number;
   /** Connect timeout in seconds. */
   readonly connectTimeout?: number;
-  /** Pool size in redis-py; a transport may ignore it (ioredis uses one connection). */
+  /**
+   * The most connections a transport opens per server (`?max_connections=`): one multiplexed
+   * connection for ordinary commands, the rest for blocking commands. Default 50.
+   */
   readonly maxConnections?: number;
   /** Seconds between health-check PINGs on idle connections. */
   readonly healthCheckInterval?: number;

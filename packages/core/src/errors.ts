@@ -229,7 +229,7 @@ export class MissingDependencyError extends CachexError {
   constructor(packageName: string, feature: string, options?: CachexErrorOptions) {
     super(
       errorCodes.missingDependency,
-      `${feature} needs the optional package "${packageName}": install it with \`pnpm add ${packageName}\` (or npm/yarn).`,
+      `${feature} needs the optional package "${packageName}": install it with \`npm install ${packageName}\` (or \`pnpm add ${packageName}\`, \`yarn add ${packageName}\`).`,
       { ...options, context: { package: packageName, ...options?.context } },
     );
   }

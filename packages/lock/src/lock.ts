@@ -3,6 +3,7 @@ import {
   type Cache,
   FIRST_KEY,
   InvalidArgumentError,
+  NotSupportedError,
   type RedisArg,
   type Reply,
   type Script,
@@ -19,8 +20,11 @@ import { type LockKeys, lockKeys } from './keys.js';
 import { ACQUIRE, EXTEND, RELEASE } from './scripts.js';
 import { jittered, raceAbort, sleep } from './wait.js';
 
-/** What a lock needs from a cache: its key layout and a way to run commands. */
-export type LockCache = Pick<Cache, 'makeKey' | 'run'>;
+/**
+ * What a lock needs from a cache: its key layout and a way to run commands (and, when given, its
+ * context, so a lock on a transport that keeps nothing is refused rather than excluding nobody).
+ */
+export type LockCache = Pick<Cache, 'makeKey' | 'run'> & Partial<Pick<Cache, 'context'>>;
 
 /** Options of {@link createLock}. Durations are in seconds, as in django-cachex. */
 export interface LockOptions {
@@ -207,6 +211,13 @@ export class Lock implements AsyncDisposable {
         context: { key: this.key },
       });
     if (signal?.aborted) throw aborted();
+    const transport = this.#cache.context?.transport;
+    if (transport?.capabilities.ephemeral === true) {
+      throw new NotSupportedError(
+        `Lock ${JSON.stringify(this.key)} cannot be acquired on the ${transport.name} transport: it keeps nothing, so the lock would exclude nobody. Use the memory backend in tests, or a server`,
+        { context: { key: this.key, transport: transport.name } },
+      );
+    }
     this.#acquiring = true;
     try {
       const token = randomUUID();

@@ -1,8 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createCodec } from '@cachex/codecs';
-import { type Cache, createCache, InvalidArgumentError, InvalidKeyError } from '@cachex/core';
+import {
+  type Cache,
+  createCache,
+  InvalidArgumentError,
+  InvalidKeyError,
+  NotSupportedError,
+} from '@cachex/core';
 import { closeAfterEach, randomPrefix, until } from '@cachex/testing';
-import { createMemoryTransport, MemoryStore } from '@cachex/transport-memory';
+import { createDummyTransport, createMemoryTransport, MemoryStore } from '@cachex/transport-memory';
 import { describe, expect, it } from 'vitest';
 import {
   createLock,
@@ -154,5 +160,21 @@ describe('lock on memory only', () => {
     expect(await lock.acquire()).toBe(1);
     expect(lock.keys.lock).toBe(':1:{job}');
     await lock.release();
+  });
+});
+
+describe('lock on the dummy transport (caching off)', () => {
+  it('refuses to acquire, before withLock runs its function: nothing kept would exclude nobody', async () => {
+    const { cache } = closers.cache(createDummyTransport());
+    const lock = createLock(cache, 'job', { timeout: 10 });
+    await expect(lock.acquire()).rejects.toBeInstanceOf(NotSupportedError);
+    await expect(lock.acquire()).rejects.toThrow(/dummy/);
+    let ran = false;
+    await expect(
+      withLock(cache, 'job', () => {
+        ran = true;
+      }),
+    ).rejects.toBeInstanceOf(NotSupportedError);
+    expect(ran).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ describe('DummyTransport', () => {
   it('answers every command as the memory transport would, and keeps nothing', async () => {
     const t = createDummyTransport();
     expect(t.name).toBe('dummy');
-    expect(t.capabilities).toEqual(createMemoryTransport().capabilities);
+    expect(t.capabilities).toEqual({ ...createMemoryTransport().capabilities, ephemeral: true });
     expect(await t.command('SET', ['k', 'v'])).toEqual(Buffer.from('OK'));
     expect(await t.command('GET', ['k'])).toBeNull();
     expect(await t.command('EXISTS', ['k'])).toBe(0);

@@ -41,11 +41,12 @@ function mayBlock(name: string): boolean {
  *   writes, as they would on a server, and the batch's writes are gone afterwards;
  * - blocking pops (`blpop`, `brpop`, `blmove`) resolve `undefined` at once, whatever their
  *   timeout, `0` (wait for ever) included: no element can ever arrive;
- * - a lock (`@cachex/lock`) is always acquired, as nothing holds it; releasing or extending it
- *   rejects with a `LockNotOwnedError`, since its key was not kept (so `withLock` runs its
- *   function, then rejects with that error).
+ * - a lock (`@cachex/lock`) refuses to acquire with a `NotSupportedError` (and `withLock` rejects
+ *   before running its function): a lock whose key is not kept would exclude nobody, and
+ *   running the protected work everywhere at once must not happen silently;
+ * - scripts run, on a store that is emptied afterwards.
  *
- * `name` is `'dummy'`; the capabilities are the memory transport's. WRONGTYPE errors cannot
+ * `name` is `'dummy'`; the capabilities are the memory transport's, with `ephemeral: true`. WRONGTYPE errors cannot
  * happen across calls, nothing being kept. No timer runs: nothing ever keeps a process alive.
  */
 export class DummyTransport implements Transport {
@@ -57,7 +58,7 @@ export class DummyTransport implements Transport {
   constructor() {
     // No expiry sweeper: nothing is ever kept long enough to expire.
     this.#memory = new MemoryTransport({ sweepIntervalMs: 0 });
-    this.capabilities = this.#memory.capabilities;
+    this.capabilities = { ...this.#memory.capabilities, ephemeral: true };
   }
 
   command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {

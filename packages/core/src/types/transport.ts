@@ -94,6 +94,12 @@ export interface TransportCapabilities {
   readonly cluster: boolean;
   /** Reads can be served from replicas. */
   readonly replicas: boolean;
+  /**
+   * Nothing written is kept (the dummy transport, for turning caching off). Features that only
+   * work with state that outlives a call, such as locks, refuse to run on such a transport
+   * rather than pretend. Absent means false.
+   */
+  readonly ephemeral?: boolean;
 }
 
 /** Options of {@link Transport.getClient}. */
