@@ -162,6 +162,32 @@ describe('ACL credentials reach every node', () => {
   });
 });
 
+// On this private cluster only: FLUSHDB would wipe the keys of every other test on the shared one.
+describe('flushDb', () => {
+  it('wipes every primary (and so every replica), whatever the prefix', async () => {
+    const { cache } = open();
+    const other = open().cache;
+    const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+    await cache.setMany(Object.fromEntries(keys.map((key) => [key, 1])));
+    await other.setMany(Object.fromEntries(keys.map((key) => [key, 2])));
+    const primaries = await topology.primaries();
+    const sizes = async () =>
+      Promise.all(primaries.map(async (node) => Number(await node.command('DBSIZE'))));
+    // Keys spread over every primary first, so a FLUSHDB sent to one node only would show.
+    expect((await sizes()).every((size) => size > 0)).toBe(true);
+    await cache.flushDb();
+    expect(await sizes()).toEqual(primaries.map(() => 0));
+    expect(await other.getMany(keys)).toEqual(new Map());
+    // The replicas follow.
+    await until(async () => {
+      const all = await Promise.all(
+        topology.nodes.map(async (node) => Number(await node.command('DBSIZE'))),
+      );
+      return all.every((size) => size === 0);
+    });
+  });
+});
+
 describe.each(['ioredis', 'iovalkey'] as const)('slots moved under the client (%s)', (driver) => {
   it('MOVED during a batch and a single command: redirected, results in call order', async () => {
     // No periodic refresh: the client learns of the move only from MOVED replies.
