@@ -7,6 +7,8 @@ const packagesDir = `${root}packages`;
 const packageDirs = readdirSync(packagesDir).filter((d) =>
   existsSync(`${packagesDir}/${d}/package.json`),
 );
+const appsDir = `${root}apps`;
+const appDirs = readdirSync(appsDir).filter((d) => existsSync(`${appsDir}/${d}/test`));
 
 // Tests import sibling packages from source, so the inner loop needs no build. Subpath exports
 // come first: the generic entries only match a bare package name.
@@ -14,6 +16,10 @@ const alias = [
   {
     find: /^@cachex\/testing\/servers$/,
     replacement: `${packagesDir}/testing/src/servers/index.ts`,
+  },
+  {
+    find: /^@cachex\/express\/session$/,
+    replacement: `${packagesDir}/express/src/session/index.ts`,
   },
   { find: /^@cachex\/core\/internal$/, replacement: `${packagesDir}/core/src/internal.ts` },
   {
@@ -33,13 +39,20 @@ export default defineConfig({
     globalSetup: [`${packagesDir}/testing/src/global-setup.ts`],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    projects: packageDirs.map((dir) => ({
-      extends: true as const,
-      test: {
-        name: dir,
-        root: `${packagesDir}/${dir}`,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      },
-    })),
+    projects: [
+      ...packageDirs.map((dir) => ({
+        extends: true as const,
+        test: {
+          name: dir,
+          root: `${packagesDir}/${dir}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      })),
+      // Applications with end-to-end tests of their own.
+      ...appDirs.map((dir) => ({
+        extends: true as const,
+        test: { name: `app-${dir}`, root: `${appsDir}/${dir}`, include: ['test/**/*.test.ts'] },
+      })),
+    ],
   },
 });

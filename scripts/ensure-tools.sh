@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# Sourced by test.sh and example.sh: makes sure pnpm (the pinned version, via corepack) and a
-# redis-server binary are available, installing them when missing. Needs only Node 20+.
+# Sourced by test.sh and example.sh: makes sure pnpm (the pinned version, via corepack:
+# ensure-pnpm.sh) and a redis-server binary are available, installing them when missing. Needs
+# only Node 20+.
 set -euo pipefail
 
-if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "10.34.9" ]; then
-  export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-  corepack enable
-  # packageManager carries the sha512 hash, which corepack checks (the registry serves no signatures).
-  corepack prepare --activate "$(node -p 'require("./package.json").packageManager')"
-fi
+source scripts/ensure-pnpm.sh
 
 if ! command -v redis-server >/dev/null 2>&1 && ! command -v valkey-server >/dev/null 2>&1 && [ -z "${CACHEX_REDIS_SERVER:-}" ]; then
   echo "== installing redis-server (apt-get)"
