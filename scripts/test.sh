@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 source scripts/ensure-tools.sh
 pnpm run ci
+bash scripts/consumer-test.sh
+# The demo of the README, as a smoke test: the example shop starts on the memory backend and answers.
+env -u REDIS_URL -u VALKEY_URL -u CACHEX_URL bash scripts/demo.sh --check
 echo "== test.sh finished in $((SECONDS - started)) s"

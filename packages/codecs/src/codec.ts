@@ -3,6 +3,7 @@ import { type CodecOptions, resolveCodecOptions } from './codec-options.js';
 import { createDecoder } from './decoder.js';
 import { createEncoder } from './encoder.js';
 import { memberForm } from './member.js';
+import { checkRequirement } from './requirements.js';
 
 /**
  * A {@link Codec} with django-cachex's wire format: exact integers as decimal text (so `INCR`
@@ -15,7 +16,12 @@ import { memberForm } from './member.js';
  * uses for set and sorted-set members, list elements and their probes, first sorts the keys of
  * every plain object, so equal values give equal bytes whatever their key order.
  *
- * Throws a `ConfigError` for an unknown name, an empty serializer list or a bad `minLength`.
+ * Throws a `ConfigError` for an unknown name, an empty serializer list or a bad `minLength`, and
+ * a `MissingDependencyError` when a configured serializer or compressor (any entry of a list, not
+ * only the first) needs an optional package that cannot be loaded: `msgpackr` for msgpack,
+ * `lz4-napi`, `lzma-native`, and `zstd-napi` for zstd on Node versions without zstd in
+ * `node:zlib`. Those packages are loaded here, once, so a missing one fails at start-up rather
+ * than at the first value large enough to be compressed.
  *
  * @example
  * ```ts
@@ -28,6 +34,7 @@ import { memberForm } from './member.js';
  */
 export function createCodec(options: CodecOptions = {}): Codec {
   const { serializers, compressors, minLength } = resolveCodecOptions(options);
+  for (const member of [...serializers, ...compressors]) checkRequirement(member);
   const encode = createEncoder(serializers[0] as Serializer, compressors[0], minLength);
   return {
     encode,

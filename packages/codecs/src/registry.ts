@@ -26,7 +26,8 @@ export type SerializerName = 'json' | 'msgpack' | 'v8';
 
 /**
  * The built-in compressors by name, each a factory taking `{ level? }` (lz4 accepts no level).
- * `lz4`, `zstd` and `lzma` need optional packages, loaded on first use, not by the factory.
+ * `lz4`, `lzma` and `zstd` (on Node versions without zstd in `node:zlib`) need optional packages,
+ * loaded by `createCodec` or on first use, not by the factory.
  */
 export const compressors: Readonly<Record<CompressorName, (options?: LevelOptions) => Compressor>> =
   Object.freeze({

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   CachexError,
+  CommandError,
   ConnectionError,
   CrossSlotError,
   DecodeError,
@@ -10,6 +11,7 @@ import {
   NotIntegerError,
   TimeoutError,
   WrongTypeError,
+  withErrorContext,
 } from './errors.js';
 import { toCachexError } from './translate-error.js';
 
@@ -70,5 +72,64 @@ describe('toCachexError', () => {
     expect(toCachexError(original)).toBe(original);
     const raw = replyError('WRONGTYPE x');
     expect(toCachexError(raw).cause).toBe(raw);
+  });
+});
+
+describe('instanceof', () => {
+  it('follows the class hierarchy, nothing more', () => {
+    const connection = new ConnectionError('down');
+    const wrongType = new WrongTypeError('WRONGTYPE x');
+    expect(connection instanceof CachexError).toBe(true);
+    expect(connection instanceof Error).toBe(true);
+    expect(connection instanceof TimeoutError).toBe(false);
+    expect(wrongType instanceof CommandError).toBe(true);
+    expect(wrongType instanceof NotIntegerError).toBe(false);
+    expect(new Error('x') instanceof CachexError).toBe(false);
+    expect({ [Symbol.for('cachex.error')]: true } instanceof CachexError).toBe(false);
+    const copy = withErrorContext(connection, { key: 'k' });
+    expect(copy instanceof ConnectionError).toBe(true);
+    expect(copy instanceof TimeoutError).toBe(false);
+  });
+
+  it('holds across copies of the classes (the CJS and ESM builds), by class lineage', async () => {
+    // A second instance of this module, with classes of its own, as another build would have.
+    const path = './errors.js?another-copy';
+    const other = (await import(/* @vite-ignore */ path)) as typeof import('./errors.js');
+    expect(other.ConnectionError).not.toBe(ConnectionError);
+    const foreign = new other.ConnectionError('down');
+    expect(foreign instanceof CachexError).toBe(true);
+    expect(foreign instanceof ConnectionError).toBe(true);
+    expect(foreign instanceof TimeoutError).toBe(false);
+    expect(foreign instanceof CommandError).toBe(false);
+    const foreignWrongType = new other.WrongTypeError('WRONGTYPE x');
+    expect(foreignWrongType instanceof CommandError).toBe(true);
+    expect(foreignWrongType instanceof WrongTypeError).toBe(true);
+    expect(foreignWrongType instanceof NotIntegerError).toBe(false);
+    expect(new TimeoutError('slow') instanceof other.TimeoutError).toBe(true);
+    expect(new TimeoutError('slow') instanceof other.ConnectionError).toBe(false);
+    // A subclass of another copy's base class is a CachexError, and none of core's subclasses.
+    class AppError extends other.CachexError {}
+    expect(new AppError('E_APP', 'app') instanceof CachexError).toBe(true);
+    expect(new AppError('E_APP', 'app') instanceof ConnectionError).toBe(false);
+    // A class that only borrows the name and the brand, outside the hierarchy, is not one.
+    class Impostor extends Error {
+      constructor() {
+        super('x');
+        Object.defineProperty(this, Symbol.for('cachex.error'), { value: true });
+      }
+    }
+    Object.defineProperty(Impostor, 'name', { value: 'ConnectionError' });
+    expect(new Impostor() instanceof ConnectionError).toBe(false);
+  });
+
+  it('isCachexError tests the code too, when given one', () => {
+    const err = new ConnectionError('down');
+    expect(isCachexError(err, 'E_CONNECTION')).toBe(true);
+    expect(isCachexError(err, 'E_TIMEOUT')).toBe(false);
+    expect(isCachexError(new Error('x'), 'E_CONNECTION')).toBe(false);
+    // As a callback, the second argument is an index, not a code.
+    const mixed = [err, new Error('x'), new TimeoutError('slow')];
+    expect(mixed.filter(isCachexError)).toEqual([mixed[0], mixed[2]]);
+    expect([new Error('x'), err].some(isCachexError)).toBe(true);
   });
 });

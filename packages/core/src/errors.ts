@@ -6,6 +6,36 @@
 
 const BRAND = Symbol.for('cachex.error');
 
+/** The name of the root class, where a lineage ends. */
+const ROOT = 'CachexError';
+
+/**
+ * The class names from `proto`'s class up to `CachexError` (`['WrongTypeError', 'CommandError',
+ * 'CachexError']`), or undefined when the chain does not reach a `CachexError`.
+ */
+function lineageOfPrototype(proto: unknown): string[] | undefined {
+  const names: string[] = [];
+  for (let p = proto; typeof p === 'object' && p !== null; p = Object.getPrototypeOf(p)) {
+    const ctor = Object.getOwnPropertyDescriptor(p, 'constructor')?.value as unknown;
+    if (typeof ctor !== 'function') continue;
+    names.push(ctor.name);
+    if (ctor.name === ROOT) return names;
+  }
+  return undefined;
+}
+
+/** The same for a class: its name, its parent's, … up to `CachexError`. */
+function lineageOfClass(cls: unknown): string[] | undefined {
+  const names: string[] = [];
+  for (let c = cls; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    names.push(c.name);
+    if (c.name === ROOT) return names;
+  }
+  return undefined;
+}
+
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
 /** Stable error codes. They never change meaning between releases. */
 export const errorCodes = {
   config: 'E_CONFIG',
@@ -55,8 +85,13 @@ export interface CachexErrorOptions {
 /**
  * Base class of every cachex error.
  *
- * `instanceof CachexError` works as long as one copy of `@cachex/core` is installed (it is a peer
- * dependency of every other package); {@link isCachexError} works across copies too.
+ * `instanceof` works for an error made by another copy of these classes too: the CommonJS and
+ * the ES module builds of `@cachex/core` loaded in one process (a CommonJS program that
+ * `import()`s an ES module dependency), or two installed copies. Such an error is an instance of
+ * the classes of the same names, and only of those: a `ConnectionError` of one copy is an
+ * instance of the other's `ConnectionError` and `CachexError`, never of its `TimeoutError`.
+ * {@link isCachexError} (optionally with a code) works across copies as well, and is the surer
+ * test where class names may be rewritten (a minifier).
  *
  * @example
  * ```ts
@@ -82,18 +117,54 @@ export class CachexError extends Error {
     return this.constructor.name;
   }
 
+  /**
+   * `error instanceof SomeCachexErrorClass`: true for an instance of the class, as usual, and
+   * for a cachex error made by another copy of `@cachex/core` (the other module format, another
+   * install) whose class lineage ends with this class's (same names, up to `CachexError`).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class right of `instanceof` (subclasses inherit this method), not CachexError.
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    if (ordinaryHasInstance.call(this, value)) return true;
+    if (!isCachexError(value)) return false;
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    const wanted = lineageOfClass(this);
+    const actual = lineageOfPrototype(Object.getPrototypeOf(value));
+    if (wanted === undefined || actual === undefined || actual.length < wanted.length) {
+      return false;
+    }
+    const offset = actual.length - wanted.length;
+    return wanted.every((name, i) => actual[offset + i] === name);
+  }
+
   /** The key this error concerns, if any. */
   get key(): string | undefined {
     return this.context.key;
   }
 }
 
-/** True for any cachex error, even one thrown by another copy of `@cachex/core`. */
-export function isCachexError(value: unknown): value is CachexError {
+/**
+ * True for any cachex error, even one thrown by another copy of `@cachex/core` (the other module
+ * format, another install); with `code`, only for one with that code.
+ *
+ * @example
+ * ```ts
+ * if (isCachexError(err, 'E_CONNECTION')) console.warn(err.context.endpoint);
+ * const failures = results.filter(isCachexError); // as a callback too
+ * ```
+ */
+export function isCachexError<C extends AnyErrorCode>(
+  value: unknown,
+  code: C,
+): value is CachexError & { readonly code: C };
+export function isCachexError(value: unknown): value is CachexError;
+export function isCachexError(value: unknown, code?: unknown): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true
+    (value as Record<symbol, unknown>)[BRAND] === true &&
+    // Only a string is a code: as a callback (`filter`, `some`), the second argument is an index.
+    (typeof code !== 'string' || (value as { code?: unknown }).code === code)
   );
 }
 

@@ -2,7 +2,13 @@
 // `expectTypeOf` line fails to compile when a documented call form stops typing as documented;
 // each `@ts-expect-error` line fails when a form that must not compile starts compiling.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Cache, CachexError, Pipeline } from '../src/index.js';
+import {
+  type Cache,
+  type CachexError,
+  ConnectionError,
+  isCachexError,
+  type Pipeline,
+} from '../src/index.js';
 
 interface User {
   name: string;
@@ -95,5 +101,14 @@ describe('Pipeline types', () => {
   it('blocking pops are not offered on pipelines', () => {
     // @ts-expect-error blocking commands run on the Cache only, on connections of their own
     cache.pipeline().blpop('l');
+  });
+
+  it('isCachexError narrows, with or without a code, also as a callback', () => {
+    const err: unknown = new Error('x');
+    if (isCachexError(err, 'E_TIMEOUT')) expectTypeOf(err.code).toEqualTypeOf<'E_TIMEOUT'>();
+    if (isCachexError(err)) expectTypeOf(err).toEqualTypeOf<CachexError>();
+    if (err instanceof ConnectionError) expectTypeOf(err).toEqualTypeOf<ConnectionError>();
+    const results: unknown[] = [];
+    expectTypeOf(results.filter(isCachexError)).toEqualTypeOf<CachexError[]>();
   });
 });

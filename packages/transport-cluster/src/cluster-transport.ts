@@ -2,8 +2,10 @@ import { inspect } from 'node:util';
 import {
   type BatchOptions,
   type BatchResult,
+  type CachexError,
   ClosedError,
   type CommandGroup,
+  isCachexError,
   type RedisArg,
   type Reply,
   type RouteOptions,
@@ -12,7 +14,12 @@ import {
   type TransportCapabilities,
 } from '@cachex/core';
 import {
+  type ConnectionTarget,
   type DriverName,
+  hostPort,
+  lastSocketFailure,
+  locateError,
+  locateFailures,
   type ReadFrom,
   reportTo,
   translateDriverError,
@@ -21,6 +28,7 @@ import { BlockingCommands, blockingClusterOptions } from './blocking-commands.js
 import { closeCluster } from './close-cluster.js';
 import { type ClusterClient, type ClusterConstructor, loadCluster } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
+import { watchCluster } from './cluster-failures.js';
 import { runBatch } from './node-batch.js';
 import { NodeRouter } from './node-router.js';
 import type { ClusterTransportOptions } from './options.js';
@@ -56,8 +64,10 @@ export class ClusterTransport implements Transport {
   readonly #onError: (error: unknown) => void;
   /** Closings under way (idle blocking clients…), awaited by close(). */
   readonly #closing = new Set<Promise<void>>();
+  /** The startup nodes, as connection errors name them. */
+  readonly #endpoint: string;
   readonly #fail = (error: unknown): never => {
-    throw translateDriverError(error, this.#closed);
+    throw translateDriverError(error, this.#closed, undefined, this.#target());
   };
   #closed = false;
   #closePromise: Promise<void> | undefined;
@@ -68,6 +78,9 @@ export class ClusterTransport implements Transport {
     this.driver = setup.driver;
     this.#readFrom = setup.readFrom;
     this.#Cluster = loadCluster(setup.driver);
+    this.#endpoint = `cluster startup nodes ${setup.startupNodes
+      .map((n) => hostPort(n.host, n.port))
+      .join(', ')}`;
     this.#onError = reportTo(options.onError);
     this.#cluster = this.#open(setup.clusterOptions);
     this.#context = {
@@ -98,8 +111,20 @@ export class ClusterTransport implements Transport {
     // by the driver; callers see failures on their commands, and can observe these via onError.
     cluster.on('error', this.#onError);
     cluster.on('node error', this.#onError);
+    // Connection errors name the node whose socket failed and why (ECONNREFUSED…).
+    watchCluster(cluster, this);
     return cluster;
   }
+
+  /** Where the transport connects, and the last socket failure of its clients. */
+  #target(): ConnectionTarget {
+    return { endpoint: this.#endpoint, failure: lastSocketFailure(this) };
+  }
+
+  /** A cachex error of the transport, naming where it connects when it is a connection error. */
+  #located = (error: unknown): never => {
+    throw isCachexError(error) ? locateError(error as CachexError, this.#target()) : error;
+  };
 
   #track(closing: Promise<void>): void {
     // A client that fails to close cleanly is gone all the same: close() never rejects.
@@ -119,7 +144,9 @@ export class ClusterTransport implements Transport {
       if (span.cross) return Promise.reject(crossSlotError(name, span, name));
       slot = span.slot;
     }
-    if (options?.blocking === true) return this.#blocking.run(name, args);
+    if (options?.blocking === true) {
+      return this.#blocking.run(name, args).then(undefined, this.#located);
+    }
     const send = (): Promise<Reply> => sendCommand(this.#context, name, args, slot, options);
     // Once the slot map is known, sent at once (no extra tick); until then, after waiting.
     const ready = this.#context.gate.ready(this.#cluster);
@@ -128,7 +155,9 @@ export class ClusterTransport implements Transport {
   }
 
   batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
-    return runBatch(this.#context, groups, options);
+    return runBatch(this.#context, groups, options).then((results) =>
+      locateFailures(results, this.#target()),
+    );
   }
 
   partitionKeys(keys: readonly (string | Buffer)[]): number[][] {

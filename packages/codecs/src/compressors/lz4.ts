@@ -2,6 +2,7 @@ import type { Compressor } from '@cachex/core';
 import { ConfigError } from '@cachex/core';
 import { toBuffer } from '../bytes.js';
 import { lazyOptional } from '../load-optional.js';
+import { withRequirement } from '../requirements.js';
 import type { LevelOptions } from './level.js';
 import { isLz4Frame } from './magic.js';
 
@@ -14,8 +15,9 @@ export interface Lz4Module {
 /**
  * The LZ4 compressor (`'lz4'`): the LZ4 **frame** format (`04 22 4d 18`), what Python's
  * `lz4.frame.compress` writes and django-cachex's lz4 compressor reads (not the headerless block
- * format). Needs the optional package `lz4-napi`, loaded on first use; without it, compressing or
- * decompressing throws a `MissingDependencyError`. Synchronous. There is no level option
+ * format). Needs the optional package `lz4-napi`, loaded on first use (`createCodec` loads it when
+ * it is created, and fails there with a `MissingDependencyError` when it is absent; used on its
+ * own, the compressor throws that error on its first compress or decompress). Synchronous. There is no level option
  * (lz4-napi has none for frames): passing one is a `ConfigError`.
  */
 export function createLz4Compressor(options: LevelOptions = {}): Compressor {
@@ -29,10 +31,13 @@ export function createLz4Compressor(options: LevelOptions = {}): Compressor {
 
 /** The compressor over an injected module getter (tests point it at a missing package). */
 export function lz4Compressor(load: () => Lz4Module): Compressor {
-  return {
-    name: 'lz4',
-    compress: (data) => load().compressFrameSync(toBuffer(data)),
-    decompress: (data) => load().decompressFrameSync(toBuffer(data)),
-    matches: isLz4Frame,
-  };
+  return withRequirement(
+    {
+      name: 'lz4',
+      compress: (data) => load().compressFrameSync(toBuffer(data)),
+      decompress: (data) => load().decompressFrameSync(toBuffer(data)),
+      matches: isLz4Frame,
+    },
+    load,
+  );
 }

@@ -1,6 +1,7 @@
 import type { Compressor } from '@cachex/core';
 import { toBuffer } from '../bytes.js';
 import { lazyOptional } from '../load-optional.js';
+import { withRequirement } from '../requirements.js';
 import { type LevelOptions, resolveLevel } from './level.js';
 import { isXz } from './magic.js';
 
@@ -18,8 +19,9 @@ export interface LzmaModule {
  *
  * **Asynchronous**: `compress`/`decompress` return Promises (lzma-native works on a thread pool),
  * so a codec using it returns Promises from `encode`/`decode` for compressed values. Needs the
- * optional package `lzma-native`, loaded on first use; without it, compressing or decompressing
- * rejects with a `MissingDependencyError`.
+ * optional package `lzma-native`, loaded on first use (`createCodec` loads it when it is created,
+ * and fails there with a `MissingDependencyError` when it is absent; used on its own, the
+ * compressor rejects with that error on its first compress or decompress).
  */
 export function createLzmaCompressor(options: LevelOptions = {}): Compressor {
   const preset = resolveLevel('lzma', options.level, 4, 1, 9);
@@ -29,11 +31,14 @@ export function createLzmaCompressor(options: LevelOptions = {}): Compressor {
 /** The compressor over an injected module getter (tests point it at a missing package). */
 export function lzmaCompressor(load: () => LzmaModule, preset: number): Compressor {
   const lzmaOptions = { preset };
-  return {
-    name: 'lzma',
-    // Async functions, so that a missing package is a rejection like every other failure here.
-    compress: async (data) => load().compress(toBuffer(data), lzmaOptions),
-    decompress: async (data) => load().decompress(toBuffer(data)),
-    matches: isXz,
-  };
+  return withRequirement(
+    {
+      name: 'lzma',
+      // Async functions, so that a missing package is a rejection like every other failure here.
+      compress: async (data) => load().compress(toBuffer(data), lzmaOptions),
+      decompress: async (data) => load().decompress(toBuffer(data)),
+      matches: isXz,
+    },
+    load,
+  );
 }

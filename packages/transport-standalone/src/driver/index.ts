@@ -13,6 +13,18 @@ export { BlockingPool, blockingPoolSettings } from './blocking-pool.js';
 export { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 export { buildClientOptions, tlsFor } from './client-options.js';
 export { closeClient } from './close-client.js';
+export type { ConnectionTarget, SocketFailure } from './connection-target.js';
+export {
+  clearSocketFailure,
+  endpointOf,
+  hostPort,
+  lastSocketFailure,
+  locateError,
+  locateFailures,
+  noteSocketFailure,
+  targetOf,
+  watchClient,
+} from './connection-target.js';
 export type {
   DriverClient,
   DriverConstructor,

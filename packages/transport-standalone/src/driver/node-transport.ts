@@ -16,6 +16,7 @@ import {
 import { BlockingPool, type BlockingPoolSettings } from './blocking-pool.js';
 import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 import { closeClient } from './close-client.js';
+import { locateFailures, targetOf, watchClient } from './connection-target.js';
 import type { DriverClient, DriverName } from './load-driver.js';
 import type { ReadFrom } from './options.js';
 import { runPipeline } from './run-pipeline.js';
@@ -76,9 +77,8 @@ export class NodeTransport implements Transport {
   readonly #closing = new Set<Promise<void>>();
   readonly #onError: (error: unknown) => void;
   readonly #isClosed = (): boolean => this.#closed;
-  readonly #fail = (error: unknown): never => {
-    throw translateDriverError(error, this.#closed);
-  };
+  /** The rejection handler of each client's calls (see #fail). */
+  readonly #failOn = new WeakMap<DriverClient, (error: unknown) => never>();
   #next = 0;
   #closed = false;
   #closePromise: Promise<void> | undefined;
@@ -90,6 +90,8 @@ export class NodeTransport implements Transport {
     this.#onError = setup.onError;
     this.#primary = setup.primary;
     this.#replicas = [...setup.replicas];
+    // Connection errors name the endpoint and the socket error behind them (ECONNREFUSED…).
+    for (const client of [this.#primary, ...this.#replicas]) watchClient(client);
     const connectionName = setup.blockingConnectionName ?? 'cachex:blocking';
     this.#blocking = new BlockingPool(
       setup.blocking,
@@ -101,6 +103,7 @@ export class NodeTransport implements Transport {
           connectionName,
         });
         client.on('error', this.#onError);
+        watchClient(client);
         return client;
       },
       (client) => this.#track(closeClient(client, false)),
@@ -123,6 +126,18 @@ export class NodeTransport implements Transport {
     void done.then(() => this.#closing.delete(done));
   }
 
+  /** Throws a driver error of `client` as a cachex error that names where it connects. */
+  #fail(client: DriverClient): (error: unknown) => never {
+    let fail = this.#failOn.get(client);
+    if (fail === undefined) {
+      fail = (error) => {
+        throw translateDriverError(error, this.#closed, undefined, targetOf(client));
+      };
+      this.#failOn.set(client, fail);
+    }
+    return fail;
+  }
+
   #readClient(): DriverClient {
     const replicas = this.#replicas;
     if (replicas.length === 0 || this.#readFrom === 'primary') return this.#primary;
@@ -140,10 +155,10 @@ export class NodeTransport implements Transport {
     if (options?.script !== undefined) {
       return (callWithScript(client, name, args, options.script) as Promise<Reply>).then(
         undefined,
-        this.#fail,
+        this.#fail(client),
       );
     }
-    return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, this.#fail);
+    return (client.callBuffer(name, ...args) as Promise<Reply>).then(undefined, this.#fail(client));
   }
 
   /**
@@ -177,7 +192,7 @@ export class NodeTransport implements Transport {
     } catch (error) {
       // A connection that ended is not lent again; one that reconnects is.
       this.#blocking.release(client, client.status !== 'end');
-      throw translateDriverError(error, this.#closed);
+      throw translateDriverError(error, this.#closed, undefined, targetOf(client));
     }
   }
 
@@ -185,12 +200,17 @@ export class NodeTransport implements Transport {
     if (this.#closed) throw new ClosedError();
     const commands = groups.flatMap((g) => g.commands);
     if (commands.length === 0) return [];
-    // A transaction is one atomic group of every command, on the primary.
-    if (options?.transaction === true) {
-      return runPipeline(this.#primary, [{ commands, atomic: true }], this.#isClosed);
-    }
-    const client = commands.every((c) => c.read === true) ? this.#readClient() : this.#primary;
-    return runPipeline(client, groups, this.#isClosed);
+    const client =
+      options?.transaction !== true && commands.every((c) => c.read === true)
+        ? this.#readClient()
+        : this.#primary;
+    const results = await runPipeline(
+      client,
+      // A transaction is one atomic group of every command, on the primary.
+      options?.transaction === true ? [{ commands, atomic: true }] : groups,
+      this.#isClosed,
+    );
+    return locateFailures(results, targetOf(client));
   }
 
   partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
@@ -204,7 +224,7 @@ export class NodeTransport implements Transport {
       if (this.#closed) throw new ClosedError();
       const reply = (await this.#primary
         .callBuffer('SCAN', cursor, 'MATCH', options.match, 'COUNT', options.count ?? 500)
-        .then(undefined, this.#fail)) as [Buffer, Buffer[]];
+        .then(undefined, this.#fail(this.#primary))) as [Buffer, Buffer[]];
       cursor = reply[0].toString();
       // Keys stay bytes: one that is not valid UTF-8 must be deleted by its own bytes.
       if (reply[1].length > 0) yield reply[1];

@@ -7,6 +7,7 @@ import {
   redactCredentials,
 } from '@cachex/core';
 import { toCachexError } from '@cachex/core/internal';
+import { type ConnectionTarget, locateError } from './connection-target.js';
 
 // What ioredis and iovalkey say, in their own words, when a connection is lost or cannot be
 // made (these carry no Node error code). Server replies and Node's codes are core's to classify.
@@ -23,12 +24,14 @@ const CONNECTION_MESSAGES = [
  * A driver error as a cachex error, a new object for each call or slot (errors are never shared
  * between them), with credentials redacted from its cause. `closed`: the transport was closed,
  * so a connection error (the connection was cut by `close()`) becomes a `ClosedError`.
- * `command` defaults to the one a reply error names.
+ * `command` defaults to the one a reply error names. `target`: where the client connects; a
+ * connection error then names it, and the socket error behind it (see `locateError`).
  */
 export function translateDriverError(
   error: unknown,
   closed: boolean,
   command?: string,
+  target?: ConnectionTarget,
 ): CachexError {
   const name = command ?? (error as { command?: { name?: unknown } })?.command?.name;
   const context: ErrorContext = typeof name === 'string' ? { command: name.toUpperCase() } : {};
@@ -44,5 +47,5 @@ export function translateDriverError(
       context,
     });
   }
-  return cachex;
+  return target === undefined ? cachex : locateError(cachex, target);
 }
