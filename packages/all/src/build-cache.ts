@@ -24,6 +24,7 @@ function cacheOptions(config: ResolvedCacheConfig, transport: Transport): CacheO
     options.reverseKeyFunction = config.reverseKeyFunction;
   }
   if (config.maxKeyLength !== undefined) options.maxKeyLength = config.maxKeyLength;
+  if (config.maxValueSize !== undefined) options.maxValueSize = config.maxValueSize;
   if (config.logger !== undefined) options.logger = config.logger;
   return options;
 }

@@ -84,6 +84,11 @@ export interface CacheConfigOptions {
   readonly reverseKeyFunction?: ReverseKeyFunction;
   /** Longest user key accepted, in UTF-8 bytes. Default 1024. */
   readonly maxKeyLength?: number;
+  /**
+   * Encoded values of this many bytes or more are refused (`EncodeError`) before sending.
+   * Default 100 MiB.
+   */
+  readonly maxValueSize?: number;
   /** A serializer name or instance, or a list: the first writes, all are tried on read. Default `'json'`. */
   readonly serializer?: SerializerName | Serializer | readonly (SerializerName | Serializer)[];
   /**
@@ -209,6 +214,8 @@ export interface ResolvedCacheConfig {
   readonly reverseKeyFunction?: ReverseKeyFunction;
   /** Present when given (the cache applies its default, 1024). */
   readonly maxKeyLength?: number;
+  /** Present when given (the cache applies its default, 100 MiB). */
+  readonly maxValueSize?: number;
   /** Never empty. */
   readonly serializer: readonly (SerializerName | Serializer)[];
   /** Empty when values are not compressed. */

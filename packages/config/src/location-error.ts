@@ -1,5 +1,5 @@
 import { ConfigError } from '@cachex/core';
-import { redactUrl } from './redact.js';
+import { REDACTED_MARK, redactUrl } from './redact.js';
 
 /**
  * Why a location was rejected; stable, found in `err.context.reason` of the `ConfigError`.
@@ -48,6 +48,32 @@ function describeEntry(entry: LocationEntry | undefined): string {
   return ` (entry ${entry.index + 1} of ${entry.count}, ${role})`;
 }
 
+// A parameter name of letters and `_` (`db`, `socket_timeout`) is shown as it is.
+const PLAIN_NAME = /^[A-Za-z_]+$/;
+
+/** `text` itself when the redacted URL shows it or it is a plain name, else `***`. */
+function hideUnshown(text: string, url: string, shown: string): string {
+  return url === shown || PLAIN_NAME.test(text) || shown.includes(text) ? text : REDACTED_MARK;
+}
+
+/**
+ * The problem's message, safe to show. It may quote a piece of the URL (`the port "abc"`); when
+ * the URL hides something (a password), a quoted piece or parameter name that the redacted URL
+ * does not show could hold part of it (`redis://h?db=1,redis::pw@h2`, a list with a typo, reads
+ * `db` as `1,redis::pw@h2`), so it is hidden too.
+ */
+function scrubDetail(problem: LocationProblemError, url: string, shown: string): string {
+  if (url === shown) return problem.message;
+  let detail = problem.message.replace(/"([^"]*)"/g, (whole, inner: string) =>
+    shown.includes(inner) ? whole : `"${REDACTED_MARK}"`,
+  );
+  const { param } = problem;
+  if (param !== undefined && hideUnshown(param, url, shown) !== param) {
+    detail = detail.split(param).join(REDACTED_MARK);
+  }
+  return detail;
+}
+
 /**
  * Builds the `ConfigError` for a bad URL. The URL is echoed only in its redacted form, and no
  * cause is attached (a cause could carry the raw text).
@@ -58,14 +84,15 @@ export function toConfigError(
   entry?: LocationEntry,
 ): ConfigError {
   const shown = redactUrl(url);
+  const param = problem.param === undefined ? undefined : hideUnshown(problem.param, url, shown);
   return new ConfigError(
-    `Invalid cache location "${shown}"${describeEntry(entry)}: ${problem.message}`,
+    `Invalid cache location "${shown}"${describeEntry(entry)}: ${scrubDetail(problem, url, shown)}`,
     {
       context: {
         field: 'location',
         reason: problem.reason,
         url: shown,
-        ...(problem.param === undefined ? {} : { param: problem.param }),
+        ...(param === undefined ? {} : { param }),
         ...(entry === undefined ? {} : { entry: entry.index }),
       },
     },

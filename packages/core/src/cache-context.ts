@@ -10,6 +10,7 @@ import { globEscape, type KeyFunction, type ReverseKeyFunction } from './key-fun
 import type { Codec, EncodedValue, MaybePromise } from './types/codec.js';
 import type { Transport } from './types/transport.js';
 import { validateKey } from './validate-key.js';
+import { checkValueSize, DEFAULT_MAX_VALUE_SIZE } from './value-size.js';
 
 /**
  * Everything a step builder needs: how to make keys, encode/decode values, and the defaults in
@@ -51,6 +52,8 @@ export interface CacheContextOptions {
   keyFunction: KeyFunction;
   reverseKeyFunction: ReverseKeyFunction;
   maxKeyLength: number;
+  /** Encoded values of this many bytes or more are refused before sending. Default 100 MiB. */
+  maxValueSize?: number;
 }
 
 // A codec's error does not know the key; the cache does. Errors are values, so the key goes
@@ -75,10 +78,16 @@ function encodeWith(
   encode: (value: unknown) => MaybePromise<EncodedValue>,
   value: unknown,
   key: string,
+  maxValueSize: number,
 ): MaybePromise<EncodedValue> {
   try {
     const encoded = encode(value);
-    return encoded instanceof Promise ? encoded.catch((e: unknown) => wrapEncode(e, key)) : encoded;
+    return encoded instanceof Promise
+      ? encoded.then(
+          (bytes) => checkValueSize(bytes, key, maxValueSize),
+          (e: unknown) => wrapEncode(e, key),
+        )
+      : checkValueSize(encoded, key, maxValueSize);
   } catch (error) {
     return wrapEncode(error, key);
   }
@@ -117,6 +126,7 @@ export function createCacheContext(options: CacheContextOptions): CacheContext {
     keyFunction,
     reverseKeyFunction,
     maxKeyLength,
+    maxValueSize = DEFAULT_MAX_VALUE_SIZE,
   } = options;
   const escapedPrefix = globEscape(prefix);
   const encode = codec.encode.bind(codec);
@@ -142,10 +152,10 @@ export function createCacheContext(options: CacheContextOptions): CacheContext {
       return keyFunction(pattern, escapedPrefix, checked as number);
     },
     encode(value, key) {
-      return encodeWith(encode, value, key);
+      return encodeWith(encode, value, key, maxValueSize);
     },
     encodeMember(value, key) {
-      return encodeWith(encodeMember, value, key);
+      return encodeWith(encodeMember, value, key, maxValueSize);
     },
     decode(data, key) {
       try {

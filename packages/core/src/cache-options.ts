@@ -24,6 +24,14 @@ export interface CacheOptions {
   /** Longest user key accepted, in UTF-8 bytes. Default 1024. */
   maxKeyLength?: number;
   /**
+   * Encoded values (after serializing and compressing) of this many bytes or more are refused
+   * with an `EncodeError` before anything is sent: every write that stores a value (`set`,
+   * `add`, `getSet`, `setMany`, `hset`, list, set and sorted-set members). A positive integer;
+   * default 100 MiB (`DEFAULT_MAX_VALUE_SIZE`). Redis itself refuses arguments over
+   * `proto-max-bulk-len` (512 MB by default): above that, raise it on the server too.
+   */
+  maxValueSize?: number;
+  /**
    * Fail open, like Django's `IGNORE_EXCEPTIONS`: when a method fails because the server
    * cannot be reached or did not answer in time (codes `E_CONNECTION`, `E_TIMEOUT`), it
    * resolves a neutral result instead of rejecting: a read gives a miss (its `default`,

@@ -15,6 +15,13 @@ import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-met
 import { type StringMethods, stringSteps } from './commands/string-methods.js';
 import { getStep, MISS } from './commands/strings.js';
 import { ConfigError } from './errors.js';
+import {
+  type CacheEventListener,
+  type CacheEventMap,
+  type CacheEventName,
+  HealthEmitter,
+  type TransportStatus,
+} from './health.js';
 import { createFailurePolicy, type FailurePolicy } from './ignore-exceptions.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
 import { type AnyBuilder, FAILURE_POLICY, installCacheMethods } from './methods/install.js';
@@ -25,6 +32,7 @@ import type { AnyStep, StepBuilder } from './step.js';
 import { validateDefaultTimeout } from './timeout.js';
 import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
+import { resolveMaxValueSize } from './value-size.js';
 
 /** Default timeout in seconds (Django's). */
 export const DEFAULT_TIMEOUT = 300;
@@ -54,6 +62,8 @@ export class Cache {
   readonly context: CacheContext;
   readonly #flights = new SingleFlight();
   readonly #policy: FailurePolicy;
+  /** The cache's own events (`ignoredError`); the others are the transport's. */
+  readonly #events = new HealthEmitter<CacheEventMap>('ready');
 
   constructor(options: CacheOptions) {
     if (!options || typeof options !== 'object')
@@ -93,8 +103,11 @@ export class Cache {
       keyFunction: options.keyFunction ?? defaultKeyFunction,
       reverseKeyFunction: options.reverseKeyFunction ?? defaultReverseKey,
       maxKeyLength,
+      maxValueSize: resolveMaxValueSize(options.maxValueSize),
     });
-    this.#policy = createFailurePolicy(options);
+    this.#policy = createFailurePolicy(options, (error, info) =>
+      this.#events.emit('ignoredError', error, info),
+    );
   }
 
   /** The failure policy the installed methods run under (not public API). */
@@ -114,6 +127,41 @@ export class Cache {
     } catch (error) {
       return this.#policy.recover(method, args, error) as T;
     }
+  }
+
+  /**
+   * Where the transport's connection stands: `connecting` (not connected yet: transports
+   * connect on the first command), `ready`, `reconnecting` (lost, connecting again with
+   * backoff) or `closed`. A transport without a status (written before it) counts as `ready`.
+   */
+  get status(): TransportStatus {
+    return this.context.transport.status ?? 'ready';
+  }
+
+  /**
+   * Adds a listener of a health event. `ignoredError` (error, { method, key }) is the cache's
+   * own: a failure `ignoreExceptions` swallowed. The others are the transport's, forwarded as
+   * they are: `error` (a background connection error, credentials redacted), `reconnecting`
+   * ({ attempt, delayMs }), `ready`, `failover` ({ previous, current }), `topologyChange`
+   * (cluster) and `close`. A listener that throws is ignored.
+   *
+   * @example
+   * ```ts
+   * cache.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+   * cache.on('ignoredError', (error, { method, key }) => metrics.increment('cache.fail_open'));
+   * ```
+   */
+  on<E extends CacheEventName>(event: E, listener: CacheEventListener<E>): this {
+    if (event === 'ignoredError') this.#events.on(event, listener);
+    else this.context.transport.on?.(event as never, listener as never);
+    return this;
+  }
+
+  /** Removes a listener added with {@link Cache.on}. */
+  off<E extends CacheEventName>(event: E, listener: CacheEventListener<E>): this {
+    if (event === 'ignoredError') this.#events.off(event, listener);
+    else this.context.transport.off?.(event as never, listener as never);
+    return this;
   }
 
   /** The key prefix in use. */

@@ -8,12 +8,13 @@ import {
   DecodeError,
   isCachexError,
   KeyNotFoundError,
+  NoPermissionError,
   NotIntegerError,
   TimeoutError,
   WrongTypeError,
   withErrorContext,
 } from './errors.js';
-import { toCachexError } from './translate-error.js';
+import { isCertificateFailure, toCachexError } from './translate-error.js';
 
 function replyError(message: string): Error {
   const err = new Error(message);
@@ -66,6 +67,63 @@ describe('toCachexError', () => {
     });
     expect(toCachexError(refused)).toBeInstanceOf(ConnectionError);
     expect(toCachexError(new Error('Command timed out'))).toBeInstanceOf(TimeoutError);
+  });
+  it('classifies NOPERM (an ACL refusal) as a NoPermissionError, a CommandError', () => {
+    for (const message of [
+      "NOPERM this user has no permissions to run the 'flushdb' command",
+      "NOPERM User myapp has no permissions to run the 'flushdb' command",
+      'NOPERM this user has no permissions to access one of the keys used as arguments',
+      'NOPERM No permissions to access a key',
+    ]) {
+      const error = toCachexError(replyError(message), { command: 'FLUSHDB' });
+      expect(error, message).toBeInstanceOf(NoPermissionError);
+      expect(error, message).toBeInstanceOf(CommandError);
+      expect(error.code).toBe('E_NO_PERMISSION');
+      expect(error.name).toBe('NoPermissionError');
+      expect(error.message).toBe(message);
+      expect(error.context.command).toBe('FLUSHDB');
+    }
+    expect(isCachexError(new NoPermissionError('NOPERM x'), 'E_NO_PERMISSION')).toBe(true);
+  });
+  it('classifies an ACL refusal inside a transaction or a script as a NoPermissionError', () => {
+    for (const message of [
+      "EXECABORT Transaction discarded because of: NOPERM this user has no permissions to run the 'exec' command",
+      "ERR The user executing the script can't run this command or subcommand script: 9035d886b6d517a3734c91341c1f91251ab7eed4, on @user_script:8.",
+      "ERR The user executing the script can't access at least one of the keys mentioned in the command script: 9035d886b6d517a3734c91341c1f91251ab7eed4, on @user_script:1.",
+      "NOPERM User myapp has no permissions to run the 'incr' command script: 9035d886b6d517a3734c91341c1f91251ab7eed4, on @user_script:8.",
+    ]) {
+      const error = toCachexError(replyError(message));
+      expect(error, message).toBeInstanceOf(NoPermissionError);
+      expect(error.message).toBe(message);
+    }
+    expect(
+      toCachexError(replyError('EXECABORT Transaction discarded because of previous errors.')),
+    ).not.toBeInstanceOf(NoPermissionError);
+    expect(
+      toCachexError(replyError('ERR Error running script (call to f_x): oops')),
+    ).not.toBeInstanceOf(NoPermissionError);
+  });
+  it('says "TLS certificate verification failed" for a certificate the client refused', () => {
+    for (const code of [
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
+      expect(isCertificateFailure(code), code).toBe(true);
+      const raw = Object.assign(new Error('unable to verify the first certificate'), { code });
+      const error = toCachexError(raw);
+      expect(error, code).toBeInstanceOf(ConnectionError);
+      expect(error.message).toBe(
+        `TLS certificate verification failed (${code}): unable to verify the first certificate`,
+      );
+      expect(error.cause).toBe(raw);
+    }
+    for (const code of ['ECONNREFUSED', 'ERR_SSL_WRONG_VERSION_NUMBER', undefined, 42]) {
+      expect(isCertificateFailure(code), String(code)).toBe(false);
+    }
   });
   it('passes cachex errors through and keeps the cause', () => {
     const original = new TimeoutError('t');

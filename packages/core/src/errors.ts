@@ -55,6 +55,7 @@ export const errorCodes = {
   closed: 'E_CLOSED',
   factoryCycle: 'E_FACTORY_CYCLE',
   noScript: 'E_NO_SCRIPT',
+  noPermission: 'E_NO_PERMISSION',
 } as const;
 
 /** One of the values of {@link errorCodes}. */
@@ -331,5 +332,17 @@ export class FactoryCycleError extends CachexError {
 export class NoScriptError extends CommandError {
   constructor(message: string, options?: CachexErrorOptions) {
     super(message, options, errorCodes.noScript);
+  }
+}
+
+/**
+ * The server's ACL refused the command (reply `NOPERM`): the user may not run this command, or
+ * may not touch one of its keys or channels (e.g. `flushDb` as a user limited to `~myapp:*`).
+ * Retrying will not help; the user's ACL rules must change. See docs/security.md for the rules
+ * a cache needs.
+ */
+export class NoPermissionError extends CommandError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(message, options, errorCodes.noPermission);
   }
 }

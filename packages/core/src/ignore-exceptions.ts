@@ -63,8 +63,13 @@ function resultOf(method: string): IgnoredResult | undefined {
 /**
  * Builds a cache's failure policy from its options, checking them (a `ConfigError` naming the
  * field for a non-boolean flag, a logger without `warn`/`error`, a hook that is no function).
+ * `onIgnored`, when given, is told of every swallowed failure too (the cache's `ignoredError`
+ * event).
  */
-export function createFailurePolicy(options: FailurePolicyOptions): FailurePolicy {
+export function createFailurePolicy(
+  options: FailurePolicyOptions,
+  onIgnored?: (error: CachexError, info: IgnoredErrorInfo) => void,
+): FailurePolicy {
   const ignoreExceptions = booleanOption(options, 'ignoreExceptions');
   const logIgnored = booleanOption(options, 'logIgnoredExceptions');
   const retryOnTimeout = booleanOption(options, 'retryOnTimeout');
@@ -96,6 +101,8 @@ export function createFailurePolicy(options: FailurePolicyOptions): FailurePolic
         // A broken logger must not break the call it reports on.
       }
     }
+    // The cache's `ignoredError` event; its emitter already shields the call from listeners.
+    onIgnored?.(error, info);
     if (hook === undefined) return;
     try {
       hook(error, info);

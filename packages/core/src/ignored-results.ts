@@ -28,7 +28,7 @@ export type IgnoredResult =
 /** Names of the Cache's methods (its properties and getters excluded). */
 export type CacheMethodName = Exclude<
   Extract<keyof Cache, string>,
-  'context' | 'keyPrefix' | 'version'
+  'context' | 'keyPrefix' | 'version' | 'status'
 >;
 
 interface CallOptions {
@@ -175,6 +175,8 @@ export const IGNORED_RESULTS: { readonly [M in CacheMethodName]: IgnoredResult }
   makeKey: NO_IO,
   reverseKey: NO_IO,
   getClient: NO_IO,
+  on: NO_IO,
+  off: NO_IO,
 };
 
 /** The codes `ignoreExceptions` swallows: the server could not be reached, or did not answer in time. */

@@ -63,12 +63,27 @@ export {
   isCachexError,
   KeyNotFoundError,
   MissingDependencyError,
+  NoPermissionError,
   NoScriptError,
   NotIntegerError,
   NotSupportedError,
   TimeoutError,
   WrongTypeError,
 } from './errors.js';
+export type {
+  CacheEventListener,
+  CacheEventMap,
+  CacheEventName,
+  FailoverInfo,
+  ReconnectingInfo,
+  TopologyChangeInfo,
+  TransportEventListener,
+  TransportEventMap,
+  TransportEventName,
+  TransportHealth,
+  TransportStatus,
+} from './health.js';
+export { HealthEmitter } from './health.js';
 export type { IgnoredErrorInfo } from './ignore-exceptions.js';
 export type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 export { defaultKeyFunction, defaultReverseKey, globEscape } from './key-function.js';
@@ -113,3 +128,4 @@ export type {
   TransportCapabilities,
 } from './types/transport.js';
 export { DEFAULT_MAX_KEY_LENGTH, validateKey } from './validate-key.js';
+export { DEFAULT_MAX_VALUE_SIZE } from './value-size.js';

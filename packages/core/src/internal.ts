@@ -27,4 +27,4 @@ export type { AnyStep, ConstantStep, Step, StepBuilder } from './step.js';
 export { constant, repliesOf, runStep, step, withKey } from './step.js';
 export type { Expiry } from './timeout.js';
 export { checkDuration, MAX_TIMEOUT_MS, MAX_TIMEOUT_SECONDS, resolveExpiry } from './timeout.js';
-export { toCachexError } from './translate-error.js';
+export { isCertificateFailure, toCachexError } from './translate-error.js';

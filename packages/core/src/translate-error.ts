@@ -6,6 +6,7 @@ import {
   type ErrorContext,
   isCachexError,
   KeyNotFoundError,
+  NoPermissionError,
   NoScriptError,
   NotIntegerError,
   TimeoutError,
@@ -27,11 +28,56 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
   'ENOENT', // unix socket path missing
   'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+// Node's codes for a server certificate the client refused (OpenSSL's verification results,
+// and Node's own host name check): the chain does not lead to a trusted CA, the certificate is
+// expired or not yet valid, or it does not name the host.
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/**
+ * True when `code` (a Node error code) means the client refused the server's TLS certificate:
+ * verification failed (no trusted CA, expired, wrong host name). Connection errors caused by
+ * one say `TLS certificate verification failed`.
+ */
+export function isCertificateFailure(code: unknown): boolean {
+  return typeof code === 'string' && CERTIFICATE_CODES.has(code);
+}
+
+/**
+ * True for the server's ACL refusals: `NOPERM …` (a command, or a key or channel out of the
+ * user's patterns), and the same inside a transaction (`EXECABORT … because of: NOPERM …`) or
+ * a script (Redis 7.0 says `ERR The user executing the script can't …` there).
+ */
+function isPermissionRefusal(message: string): boolean {
+  return (
+    message.startsWith('NOPERM') ||
+    (message.startsWith('EXECABORT') && message.includes('NOPERM')) ||
+    message.startsWith("ERR The user executing the script can't")
+  );
+}
 
 /**
  * Turns an error from a driver (or anything else) into a {@link CachexError}, keeping the
@@ -56,6 +102,7 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
     if (message.startsWith('WRONGTYPE')) return new WrongTypeError(message, options);
     if (message.startsWith('CROSSSLOT')) return new CrossSlotError(message, options);
     if (message.startsWith('NOSCRIPT')) return new NoScriptError(message, options);
+    if (isPermissionRefusal(message)) return new NoPermissionError(message, options);
     if (message.startsWith('ERR no such key')) {
       return new KeyNotFoundError(
         context.key === undefined
@@ -81,6 +128,12 @@ export function toCachexError(error: unknown, context: ErrorContext = {}): Cache
   }
   if (/timed? ?out/i.test(message) || code === 'ETIMEDOUT') {
     return new TimeoutError(message, options);
+  }
+  if (isCertificateFailure(code)) {
+    return new ConnectionError(
+      `TLS certificate verification failed (${String(code)}): ${message}`,
+      options,
+    );
   }
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) {
     return new ConnectionError(message, options);

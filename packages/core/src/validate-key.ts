@@ -24,7 +24,7 @@ export function validateKey(
   }
   if (CONTROL_CHARS.test(key)) {
     throw new InvalidKeyError(`Cache key ${JSON.stringify(key)} contains a control character`, {
-      context: { key },
+      context: { key: key.toWellFormed() },
     });
   }
   // A lone UTF-16 surrogate has no UTF-8 form: every one of them would be sent as the same
@@ -39,7 +39,8 @@ export function validateKey(
   if (key.length * 3 > maxLength && Buffer.byteLength(key) > maxLength) {
     throw new InvalidKeyError(
       `Cache key is ${Buffer.byteLength(key)} bytes long; the limit is ${maxLength} (option maxKeyLength)`,
-      { context: { key: `${key.slice(0, 64)}…` } },
+      // toWellFormed: the cut may fall inside a surrogate pair.
+      { context: { key: `${key.slice(0, 64).toWellFormed()}…` } },
     );
   }
 }

@@ -15,6 +15,8 @@ export {
   withKeySpecCheck,
   withReplicaSync,
 } from './conformance/index.js';
+export type { LoadCall, LoadLoop, LoadReport } from './load-loop.js';
+export { countUnhandledRejections, startLoad } from './load-loop.js';
 export type { MonitorRecorder, Seen } from './monitor-recorder.js';
 export { commandShapes, commandsOf, commandsWith, monitorNodes } from './monitor-recorder.js';
 export type { AdminEndpoint, AdminTlsOptions } from './servers/admin-client.js';

@@ -5,13 +5,18 @@ import {
   type CachexError,
   ClosedError,
   type CommandGroup,
+  HealthEmitter,
   isCachexError,
   type RedisArg,
   type Reply,
   type RouteOptions,
+  redactCredentials,
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
+  type TransportEventListener,
+  type TransportEventName,
+  type TransportStatus,
 } from '@cachex/core';
 import {
   type ConnectionTarget,
@@ -71,6 +76,12 @@ export class ClusterTransport implements Transport {
   };
   #closed = false;
   #closePromise: Promise<void> | undefined;
+  /** Status and typed events, driven by the main cluster client. */
+  readonly #health = new HealthEmitter();
+  /** Reconnection attempts since the cluster was last ready. */
+  #attempts = 0;
+  /** The primary of each slot (`host:port`) at the last slot map refresh. */
+  #slotPrimaries: (string | undefined)[] | undefined;
 
   constructor(options: ClusterTransportOptions) {
     const setup = clusterSetup(options);
@@ -83,6 +94,7 @@ export class ClusterTransport implements Transport {
       .join(', ')}`;
     this.#onError = reportTo(options.onError);
     this.#cluster = this.#open(setup.clusterOptions);
+    this.#watchHealth(this.#cluster);
     this.#context = {
       cluster: this.#cluster,
       router: new NodeRouter(this.#cluster, this.#readFrom),
@@ -114,6 +126,100 @@ export class ClusterTransport implements Transport {
     // Connection errors name the node whose socket failed and why (ECONNREFUSED…).
     watchCluster(cluster, this);
     return cluster;
+  }
+
+  /**
+   * Where the cluster connection stands: `connecting` until the slot map is first known,
+   * `ready`, `reconnecting` while the driver connects again after losing every node, `closed`
+   * after `close()`.
+   */
+  get status(): TransportStatus {
+    return this.#health.status;
+  }
+
+  /**
+   * Adds a listener of a health event: `error` (background errors of the cluster and its
+   * nodes, redacted), `reconnecting` ({ attempt }), `ready`, `failover` ({ previous, current }:
+   * slots whose primary changed at a slot map refresh, as when a replica is promoted),
+   * `topologyChange` (the slot map's primaries changed, or a node was added or removed) and
+   * `close`.
+   */
+  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.off(event, listener);
+    return this;
+  }
+
+  #watchHealth(cluster: ClusterClient): void {
+    const health = this.#health;
+    const events = cluster as unknown as {
+      on(event: string, listener: (...args: unknown[]) => void): void;
+      slots?: (string[] | undefined)[];
+    };
+    const reportError = (error: unknown): void => {
+      if (this.#closed || !health.has('error')) return;
+      health.emit(
+        'error',
+        redactCredentials(translateDriverError(error, false, undefined, this.#target())),
+      );
+    };
+    events.on('error', reportError);
+    events.on('node error', reportError);
+    events.on('ready', () => {
+      this.#attempts = 0;
+      if (health.setStatus('ready')) health.emit('ready');
+    });
+    events.on('reconnecting', () => {
+      if (this.#closed) return;
+      this.#attempts += 1;
+      health.setStatus('reconnecting');
+      health.emit('reconnecting', { attempt: this.#attempts });
+    });
+    const nodeKey = (node: unknown): string | undefined => {
+      const o = (node as { options?: { host?: string; port?: number } } | undefined)?.options;
+      return o?.host === undefined ? undefined : `${o.host}:${o.port}`;
+    };
+    for (const [event, reason] of [
+      ['+node', 'nodeAdded'],
+      ['-node', 'nodeRemoved'],
+    ] as const) {
+      events.on(event, (node) => {
+        if (this.#closed) return;
+        const key = nodeKey(node);
+        health.emit('topologyChange', key === undefined ? { reason } : { reason, node: key });
+      });
+    }
+    events.on('refresh', () => {
+      if (this.#closed) return;
+      const slots = events.slots ?? [];
+      const now = Array.from({ length: 16384 }, (_, slot) => slots[slot]?.[0]);
+      const before = this.#slotPrimaries;
+      this.#slotPrimaries = now;
+      if (before === undefined) return;
+      const moved = new Map<string, string>();
+      let changed = false;
+      for (let slot = 0; slot < now.length; slot++) {
+        const previous = before[slot];
+        const current = now[slot];
+        if (previous === current) continue;
+        changed = true;
+        if (previous !== undefined && current !== undefined)
+          moved.set(`${previous}>${current}`, current);
+      }
+      if (!changed) return;
+      health.emit('topologyChange', {
+        reason: 'slots',
+        primaries: [...new Set(now.filter((k): k is string => k !== undefined))].sort(),
+      });
+      for (const [pair, current] of moved) {
+        health.emit('failover', { previous: pair.slice(0, pair.indexOf('>')), current });
+      }
+    });
   }
 
   /** Where the transport connects, and the last socket failure of its clients. */
@@ -190,10 +296,12 @@ export class ClusterTransport implements Transport {
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#health.setStatus('closed');
     this.#context.gate.close();
     this.#blocking.close();
     this.#track(closeCluster(this.#cluster, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
+    this.#health.emit('close');
   }
 
   /** What `util.inspect` shows: the shape of the transport, never its credentials. */

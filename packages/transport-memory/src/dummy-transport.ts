@@ -3,6 +3,7 @@ import {
   type BatchResult,
   ClosedError,
   type CommandGroup,
+  HealthEmitter,
   NO_KEYS,
   type RedisArg,
   type Reply,
@@ -10,6 +11,9 @@ import {
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
+  type TransportEventListener,
+  type TransportEventName,
+  type TransportStatus,
 } from '@cachex/core';
 import { blockingParsers } from './commands/lists-blocking.js';
 import type { MemoryStore } from './memory-store.js';
@@ -54,6 +58,30 @@ export class DummyTransport implements Transport {
   readonly capabilities: TransportCapabilities;
   readonly #memory: MemoryTransport;
   #closed = false;
+
+  /** Health: `ready` from the start (no connection to lose), `closed` after `close()`. */
+  readonly #health = new HealthEmitter('ready');
+
+  /** `ready` until `close()`, then `closed`. */
+  get status(): TransportStatus {
+    return this.#health.status;
+  }
+
+  /**
+   * Adds a listener of a health event. An in-process transport only ever emits `close` (it is
+   * ready from the start and never loses a connection); the others are accepted for the
+   * common contract.
+   */
+  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.off(event, listener);
+    return this;
+  }
 
   constructor() {
     // No expiry sweeper: nothing is ever kept long enough to expire.
@@ -120,6 +148,8 @@ export class DummyTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     await this.#memory.close();
+    this.#health.setStatus('closed');
+    this.#health.emit('close');
   }
 
   #forget(): void {

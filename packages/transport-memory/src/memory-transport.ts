@@ -5,6 +5,7 @@ import {
   type Command,
   type CommandGroup,
   ConfigError,
+  HealthEmitter,
   type RedisArg,
   type Reply,
   type RouteOptions,
@@ -12,6 +13,9 @@ import {
   type Script,
   type Transport,
   type TransportCapabilities,
+  type TransportEventListener,
+  type TransportEventName,
+  type TransportStatus,
 } from '@cachex/core';
 import { toCachexError } from '@cachex/core/internal';
 import type { BlockedCall } from './blocking.js';
@@ -53,6 +57,30 @@ export class MemoryTransport implements Transport {
   readonly #ownsStore: boolean;
   readonly #blocked = new Set<BlockedCall>();
   #closed = false;
+
+  /** Health: `ready` from the start (no connection to lose), `closed` after `close()`. */
+  readonly #health = new HealthEmitter('ready');
+
+  /** `ready` until `close()`, then `closed`. */
+  get status(): TransportStatus {
+    return this.#health.status;
+  }
+
+  /**
+   * Adds a listener of a health event. An in-process transport only ever emits `close` (it is
+   * ready from the start and never loses a connection); the others are accepted for the
+   * common contract.
+   */
+  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.off(event, listener);
+    return this;
+  }
 
   constructor(options: MemoryTransportOptions = {}) {
     const { store, ...storeOptions } = options;
@@ -201,6 +229,8 @@ export class MemoryTransport implements Transport {
     for (const call of [...this.#blocked]) call.cancel(closed());
     this.#blocked.clear();
     if (this.#ownsStore) this.store.close();
+    this.#health.setStatus('closed');
+    this.#health.emit('close');
   }
 }
 

@@ -156,6 +156,10 @@ export class SentinelTransport extends NodeTransport {
     this.masterName = masterName;
     this.#sentinelClients = sentinelClients;
     this.sentinels = Object.freeze(sentinels.map((s) => Object.freeze({ ...s })));
+    // A sentinel that cannot be reached or gives no answer is a background error too.
+    for (const client of [primary, ...replicas]) {
+      client.on('sentinelError', (error: unknown) => this.reportError(error));
+    }
     this.#restartWhenEnded(primary, restartDelay.master);
     for (const replica of replicas) this.#restartWhenEnded(replica, restartDelay.slave);
   }

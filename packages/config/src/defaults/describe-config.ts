@@ -74,6 +74,7 @@ function linesOf(c: ResolvedCacheConfig): Line[] {
   optional('keyFunction', c.keyFunction === undefined ? undefined : 'custom');
   optional('reverseKeyFunction', c.reverseKeyFunction === undefined ? undefined : 'custom');
   optional('maxKeyLength', c.maxKeyLength === undefined ? undefined : `${c.maxKeyLength} bytes`);
+  optional('maxValueSize', c.maxValueSize === undefined ? undefined : `${c.maxValueSize} bytes`);
   optional('username', c.username);
   optional('password', c.password === undefined ? undefined : REDACTED_VALUE);
   optional('db', c.db === undefined ? undefined : String(c.db));

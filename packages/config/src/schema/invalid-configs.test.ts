@@ -188,6 +188,11 @@ const cases: readonly Case[] = [
     issues: [['minLength', 'must be an integer ≥ 0 (bytes), got -1']],
   },
   {
+    name: 'maxValueSize 0',
+    run: one({ maxValueSize: 0 }),
+    issues: [['maxValueSize', 'must be an integer ≥ 1 (bytes), got 0']],
+  },
+  {
     name: 'maxConnections 0',
     run: one({ location: `redis://:${ENCODED}@h`, maxConnections: 0 }),
     issues: [['maxConnections', 'must be an integer ≥ 1, got 0']],

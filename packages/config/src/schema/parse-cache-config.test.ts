@@ -163,6 +163,13 @@ describe('defaults', () => {
     expect(parseCacheConfig({ version: -2 }).version).toBe(-2);
   });
 
+  it('passes maxKeyLength and maxValueSize on when given, for the cache to apply', () => {
+    const config = parseCacheConfig({ maxKeyLength: 250, maxValueSize: 16 * 1024 * 1024 });
+    expect(config.maxKeyLength).toBe(250);
+    expect(config.maxValueSize).toBe(16 * 1024 * 1024);
+    expect('maxValueSize' in parseCacheConfig({})).toBe(false);
+  });
+
   it('exports the name lists', () => {
     expect(SERIALIZER_NAMES).toEqual(['json', 'msgpack', 'v8']);
     expect(COMPRESSOR_NAMES).toEqual(['zlib', 'gzip', 'brotli', 'lz4', 'zstd', 'lzma']);

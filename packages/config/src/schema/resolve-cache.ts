@@ -163,6 +163,7 @@ export function resolveCache(
     keyFunction: option('keyFunction'),
     reverseKeyFunction: option('reverseKeyFunction'),
     maxKeyLength: option('maxKeyLength'),
+    maxValueSize: option('maxValueSize'),
     serializer: withDefault<readonly (SerializerName | Serializer)[]>(
       'serializer',
       DEFAULTS.serializer,

@@ -91,6 +91,7 @@ export const SIMPLE_OPTION_SCHEMAS = {
   keyFunction: fn('a function (key, prefix, version) => string'),
   reverseKeyFunction: fn('a function (storedKey, prefix) => string'),
   maxKeyLength: numeric('an integer ≥ 1', { integer: true, min: 1 }),
+  maxValueSize: numeric('an integer ≥ 1 (bytes)', { integer: true, min: 1 }),
   minLength: numeric('an integer ≥ 0 (bytes)', { integer: true, min: 0 }),
   maxConnections: numeric('an integer ≥ 1', { integer: true, min: 1 }),
   socketConnectTimeout: numeric(SECONDS, { above: 0 }),

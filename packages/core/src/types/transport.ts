@@ -1,4 +1,5 @@
 import type { CachexError } from '../errors.js';
+import type { TransportEventListener, TransportEventName, TransportStatus } from '../health.js';
 import type { KeySpec } from '../key-spec.js';
 import type { Script } from '../script.js';
 
@@ -152,4 +153,21 @@ export interface Transport {
 
   /** Closes every connection. Later commands reject with a `ClosedError`. */
   close(): Promise<void>;
+
+  /**
+   * Where the connection stands: `connecting`, `ready`, `reconnecting` or `closed`. Every
+   * cachex transport has it; optional so that a transport written before it still fits (the
+   * Cache then reports `ready`).
+   */
+  readonly status?: TransportStatus;
+
+  /**
+   * Adds a listener of a health event: `error` (a background connection error, redacted),
+   * `reconnecting`, `ready`, `failover`, `topologyChange`, `close` (see `TransportEventMap`).
+   * Every cachex transport has it; optional for transports written before it.
+   */
+  on?<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): unknown;
+
+  /** Removes a listener added with {@link Transport.on}. */
+  off?<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): unknown;
 }

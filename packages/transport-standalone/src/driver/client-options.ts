@@ -90,6 +90,17 @@ export function buildClientOptions(
     // Fail fast while the server is down instead of queueing for ever: a call rejects after
     // one reconnect attempt or its command timeout, whichever comes first.
     maxRetriesPerRequest: 1,
+    // A server that stops answering without closing the connection (SIGSTOP, a hung or
+    // unreachable host): commands already sent stay queued on the connection until a reply
+    // comes, each rejected by its command timeout but still held. With no reply for this long
+    // while commands wait, the connection is dropped and they are released, so that memory does
+    // not grow for as long as the server hangs; the driver then reconnects with its backoff.
+    socketTimeout: commandTimeout,
+    // Commands in flight when a connection drops are failed, never sent again on the next
+    // connection: the server may already have run them (a write would then run twice, an
+    // INCRBY counted twice). Reads that may safely be resent are resent by the cache
+    // (`retryOnTimeout`), which knows which ones they are.
+    autoResendUnfulfilledCommands: false,
     // Reconnect quickly at first, then back off to at most 500 ms: min(n * 50, 500) ms, which resumes writes about 1.5 s sooner than the drivers' default after a failover.
     retryStrategy: (times: number) => Math.min(times * 50, 500),
     enableReadyCheck: true,

@@ -1,5 +1,5 @@
 import type { BatchResult, CachexError, ErrorContext } from '@cachex/core';
-import { withErrorContext } from '@cachex/core/internal';
+import { isCertificateFailure, withErrorContext } from '@cachex/core/internal';
 import type { DriverClient } from './load-driver.js';
 
 // A connection error must say where the transport tried to connect and why the socket failed.
@@ -9,6 +9,9 @@ import type { DriverClient } from './load-driver.js';
 // note the socket errors of their clients as they happen, and add the endpoint and the last
 // one to the connection errors they return. Endpoints are described from host, port, socket
 // path, master name and sentinels only: never from a URL, so never with a password.
+
+/** What a connection error says when the client refused the server's TLS certificate. */
+const CERTIFICATE_FAILED = 'TLS certificate verification failed';
 
 /** Why a socket failed, as Node said it. */
 export interface SocketFailure {
@@ -126,7 +129,8 @@ function failureInside(error: CachexError): SocketFailure | undefined {
 /**
  * `error` with where it tried to connect: a connection error (`E_CONNECTION`) gets the endpoint,
  * and the socket failure behind it when one is known, in its message (`Connection to
- * 127.0.0.1:6379 failed (ECONNREFUSED): …`) and its context (`endpoint`, `socketError`,
+ * 127.0.0.1:6379 failed (ECONNREFUSED): …`; a refused server certificate adds `TLS certificate
+ * verification failed`) and its context (`endpoint`, `socketError`,
  * `syscall`, `node` when the failed socket was not the endpoint itself); a timeout gets them
  * only when a socket failed meanwhile (it was connecting). Other errors, and errors that
  * already name their endpoint, come back as they are. A copy: errors are values.
@@ -145,6 +149,9 @@ export function locateError(error: CachexError, target: ConnectionTarget): Cache
     const elsewhere = failure.node !== undefined && failure.node !== endpoint;
     if (elsewhere) context.node = failure.node;
     why = `${failure.code}${elsewhere ? ` at ${failure.node}` : ''}`;
+    if (isCertificateFailure(failure.code) && !error.message.includes(CERTIFICATE_FAILED)) {
+      why += `: ${CERTIFICATE_FAILED}`;
+    }
   }
   const message = connection
     ? `Connection to ${endpoint} failed${why === '' ? '' : ` (${why})`}: ${error.message}`

@@ -5,6 +5,7 @@ import {
   type ClientOptions,
   ClosedError,
   type CommandGroup,
+  HealthEmitter,
   type RedisArg,
   type Reply,
   type RouteOptions,
@@ -12,6 +13,9 @@ import {
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
+  type TransportEventListener,
+  type TransportEventName,
+  type TransportStatus,
 } from '@cachex/core';
 import { BlockingPool, type BlockingPoolSettings } from './blocking-pool.js';
 import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
@@ -81,6 +85,12 @@ export class NodeTransport implements Transport {
   readonly #failOn = new WeakMap<DriverClient, (error: unknown) => never>();
   #next = 0;
   #closed = false;
+  /** Status and typed events, driven by the primary's client. */
+  readonly #health = new HealthEmitter();
+  /** Reconnection attempts since the primary was last ready. */
+  #attempts = 0;
+  /** The address the primary's client last became ready on, to tell a failover. */
+  #primaryAddress: string | undefined;
   #closePromise: Promise<void> | undefined;
 
   constructor(setup: NodeTransportSetup) {
@@ -91,7 +101,11 @@ export class NodeTransport implements Transport {
     this.#primary = setup.primary;
     this.#replicas = [...setup.replicas];
     // Connection errors name the endpoint and the socket error behind them (ECONNREFUSED…).
-    for (const client of [this.#primary, ...this.#replicas]) watchClient(client);
+    for (const client of [this.#primary, ...this.#replicas]) {
+      watchClient(client);
+      client.on('error', (error: unknown) => this.reportError(error, client));
+    }
+    this.#watchPrimary(this.#primary);
     const connectionName = setup.blockingConnectionName ?? 'cachex:blocking';
     this.#blocking = new BlockingPool(
       setup.blocking,
@@ -103,6 +117,7 @@ export class NodeTransport implements Transport {
           connectionName,
         });
         client.on('error', this.#onError);
+        client.on('error', (error: unknown) => this.reportError(error, client));
         watchClient(client);
         return client;
       },
@@ -114,6 +129,81 @@ export class NodeTransport implements Transport {
       cluster: false,
       replicas: this.#replicas.length > 0,
     };
+  }
+
+  /**
+   * Where the primary's connection stands: `connecting` until it is first ready, `ready`,
+   * `reconnecting` while the driver connects again after losing it, `closed` after `close()`.
+   */
+  get status(): TransportStatus {
+    return this.#health.status;
+  }
+
+  /**
+   * Adds a listener of a health event: `error` (background connection errors of any of the
+   * transport's connections, as redacted `CachexError`s), `reconnecting` ({ attempt, delayMs }),
+   * `ready`, `failover` ({ previous, current }: the primary's client became ready on another
+   * address, as after a sentinel failover) and `close`.
+   */
+  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    this.#health.off(event, listener);
+    return this;
+  }
+
+  /**
+   * Emits a background error of `client` as the `error` event: a `CachexError` naming where it
+   * connects, credentials redacted. For subclasses with clients of their own (sentinels).
+   */
+  protected reportError(error: unknown, client?: DriverClient): void {
+    if (this.#closed || !this.#health.has('error')) return;
+    const translated = translateDriverError(
+      error,
+      false,
+      undefined,
+      client === undefined ? undefined : targetOf(client),
+    );
+    this.#health.emit('error', redactCredentials(translated));
+  }
+
+  /** Follows the primary's client: status, `ready`, `reconnecting`, `failover`. */
+  #watchPrimary(client: DriverClient): void {
+    client.on('ready', () => {
+      this.#attempts = 0;
+      const stream = (client as { stream?: { remoteAddress?: string; remotePort?: number } })
+        .stream;
+      const address =
+        stream?.remoteAddress === undefined
+          ? undefined
+          : `${stream.remoteAddress}:${stream.remotePort}`;
+      const previous = this.#primaryAddress;
+      if (address !== undefined) this.#primaryAddress = address;
+      if (this.#health.setStatus('ready')) this.#health.emit('ready');
+      if (previous !== undefined && address !== undefined && previous !== address) {
+        this.#health.emit('failover', { previous, current: address });
+      }
+    });
+    const lost = (delayMs?: number): void => {
+      if (this.#closed) return;
+      this.#attempts += 1;
+      this.#health.setStatus('reconnecting');
+      this.#health.emit(
+        'reconnecting',
+        typeof delayMs === 'number'
+          ? { attempt: this.#attempts, delayMs }
+          : { attempt: this.#attempts },
+      );
+    };
+    client.on('reconnecting', (delayMs: unknown) =>
+      lost(typeof delayMs === 'number' ? delayMs : undefined),
+    );
+    // A client that ends without close() (sentinel: no node found) is connected again later.
+    client.on('end', () => lost());
   }
 
   #track(closing: Promise<void>): void {
@@ -253,11 +343,13 @@ export class NodeTransport implements Transport {
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#health.setStatus('closed');
     // Waiting calls reject, idle connections close; busy ones are cut at once (a blocking
     // command may wait on the server for ever), and their calls reject with ClosedErrors.
     for (const client of this.#blocking.close()) this.#track(closeClient(client, false));
     for (const client of [this.#primary, ...this.#replicas]) this.#track(closeClient(client, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
+    this.#health.emit('close');
   }
 
   /** What `util.inspect` shows: the shape of the transport, never its credentials. */
@@ -268,6 +360,7 @@ export class NodeTransport implements Transport {
       readFrom: this.#readFrom,
       replicas: this.#replicas.length,
       closed: this.#closed,
+      status: this.#health.status,
       blockingConnections: stats,
     })}`;
   }
