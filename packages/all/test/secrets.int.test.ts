@@ -297,20 +297,20 @@ describe('no password in anything cachex produces', () => {
     const badUrls = [
       `redis://${authority}:99999/0`, // port out of range
       `redis://${authority}:63x9/0`, // port not a number
-      `redsi://${authority}:6379/0`, // unknown scheme
-      `${authority}:6379/0`, // no scheme at all
-      `redis://${authority}:6379/abc`, // db not a number
-      `redis://${authority}:6379/-1`, // negative db
-      `redis://${authority}:6379/0?socket_timeout=abc`, // bad query value
-      `redis://${authority}:6379/0?db=1&db=2`, // repeated parameter
-      `redis://app:Zq${TOKEN}%zz@127.0.0.1:6379/0`, // bad percent-encoding in the password
-      `redis://app:${PASSWORD}@127.0.0.1:6379/0`, // password not percent-encoded at all
-      `redis://app:${ENCODED}@[::1:6379/0`, // unclosed IPv6 bracket
-      `redis://app:${ENCODED}@:6379/0`, // no host
-      `redis://app:${ENCODED}@127.0.0.1:6379:6380/0`, // two ports
-      `redis://app:${ENCODED}@127.0.0.1:6379/0,redis://app:${ENCODED}@127.0.0.1:abc/0`, // bad replica
+      `redsi://${authority}:7001/0`, // unknown scheme
+      `${authority}:7001/0`, // no scheme at all
+      `redis://${authority}:7001/abc`, // db not a number
+      `redis://${authority}:7001/-1`, // negative db
+      `redis://${authority}:7001/0?socket_timeout=abc`, // bad query value
+      `redis://${authority}:7001/0?db=1&db=2`, // repeated parameter
+      `redis://app:Zq${TOKEN}%zz@127.0.0.1:7001/0`, // bad percent-encoding in the password
+      `redis://app:${PASSWORD}@127.0.0.1:7001/0`, // password not percent-encoded at all
+      `redis://app:${ENCODED}@[::1:7001/0`, // unclosed IPv6 bracket
+      `redis://app:${ENCODED}@:7001/0`, // no host
+      `redis://app:${ENCODED}@127.0.0.1:7001:7002/0`, // two ports
+      `redis://app:${ENCODED}@127.0.0.1:7001/0,redis://app:${ENCODED}@127.0.0.1:abc/0`, // bad replica
       `memory://app:${ENCODED}@127.0.0.1`, // credentials where none belong
-      `rediss://app:${ENCODED}@127.0.0.1:6379/0?ssl_cert_reqs=maybe`, // bad TLS parameter
+      `rediss://app:${ENCODED}@127.0.0.1:7001/0?ssl_cert_reqs=maybe`, // bad TLS parameter
     ];
 
     it('parseLocation, parseCacheConfig, resolveCacheConfig and createCache', async () => {
@@ -340,7 +340,7 @@ describe('no password in anything cachex produces', () => {
     });
 
     it('invalid options next to a password', async () => {
-      const location = `redis://app:${ENCODED}@127.0.0.1:6379/0`;
+      const location = `redis://app:${ENCODED}@127.0.0.1:7001/0`;
       const configs: Record<string, unknown>[] = [
         { location, socketTimeout: 'soon' },
         { location, password: PASSWORD, db: 'zero' },
@@ -371,16 +371,16 @@ describe('no password in anything cachex produces', () => {
   it('inspecting configurations: parsed, resolved, described, in sets', () => {
     const { acl } = getTestServers();
     const inputs: CacheConfig[] = [
-      { location: `redis://app:${ENCODED}@127.0.0.1:6379/0` },
-      { location: `redis://127.0.0.1:6379/0`, username: 'app', password: PASSWORD },
+      { location: `redis://app:${ENCODED}@127.0.0.1:7001/0` },
+      { location: `redis://127.0.0.1:7001/0`, username: 'app', password: PASSWORD },
       {
-        location: [`redis://:${ENCODED}@127.0.0.1:6379/0`, `redis://:${ENCODED}@127.0.0.1:6380/0`],
+        location: [`redis://:${ENCODED}@127.0.0.1:7001/0`, `redis://:${ENCODED}@127.0.0.1:6380/0`],
       },
-      { location: `rediss://:${ENCODED}@127.0.0.1:6379/0?ssl_cert_reqs=none` },
+      { location: `rediss://:${ENCODED}@127.0.0.1:7001/0?ssl_cert_reqs=none` },
       {
         backend: 'redis-sentinel',
         location: `redis://:${ENCODED}@mymaster/0`,
-        sentinels: [`127.0.0.1:26379`],
+        sentinels: [`127.0.0.1:27001`],
         sentinelPassword: SENTINEL_PASSWORD,
         password: PASSWORD,
       },
@@ -392,7 +392,7 @@ describe('no password in anything cachex produces', () => {
         location: `redis://${acl.host}:${acl.port}`,
         options: { password: PASSWORD, clientOptions: { connectionName: 'x' } },
       },
-      { location: `redis://127.0.0.1:6379/0`, tls: { key: `-----BEGIN KEY-----${TOKEN}` } },
+      { location: `redis://127.0.0.1:7001/0`, tls: { key: `-----BEGIN KEY-----${TOKEN}` } },
     ];
     for (const input of inputs) {
       captureConfig('parseCacheConfig', parseCacheConfig(input));
@@ -494,7 +494,7 @@ describe('no password in anything cachex produces', () => {
         );
       }
       await exercise('unresolvable host', {
-        location: `redis://app:${ENCODED}@cachex-nowhere.invalid:6379/0`,
+        location: `redis://app:${ENCODED}@cachex-nowhere.invalid:7001/0`,
       });
       expectNoSecrets();
     }, 60_000);
