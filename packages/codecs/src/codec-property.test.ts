@@ -379,10 +379,7 @@ interface Combination {
   plain: AnyCodec;
 }
 
-function combination(
-  serializer: SerializerName,
-  compressor: CompressorName | 'none',
-): Combination {
+function combination(serializer: SerializerName, compressor: CompressorName | 'none'): Combination {
   // Every optional package is a devDependency of codecs: a missing one fails here, loudly.
   const options = compressor === 'none' ? { serializer } : { serializer, compressor };
   return {
@@ -404,98 +401,88 @@ const combinations = SERIALIZERS.flatMap((serializer) =>
 describe.each(combinations)('$name', ({ serializer, compressor }) => {
   const made = combination(serializer, compressor);
 
-  it(
-    'random values read back as the README table says, or encode throws an EncodeError',
-    async () => {
-      const { compressing, plain } = made;
-      await assertProperty(
-        fc.asyncProperty(valueArbitrary, fc.boolean(), async (gen, compress) => {
-          const codec = compress ? compressing : plain;
-          const expected = topLevel(gen)[serializer];
-          await within(CASE_LIMIT_MS, 'encode + decode', async () => {
-            const encoded = await outcome(() => codec.encode(gen.value));
-            if (isRefused(expected)) {
-              if (encoded.ok) throw new Error('encode should have refused the value');
-              if (!(encoded.error instanceof EncodeError)) {
-                throw new Error(`expected an EncodeError, got ${describeError(encoded.error)}`);
-              }
-              expect(encoded.error.code).toBe('E_ENCODE');
-              return;
+  it('random values read back as the README table says, or encode throws an EncodeError', async () => {
+    const { compressing, plain } = made;
+    await assertProperty(
+      fc.asyncProperty(valueArbitrary, fc.boolean(), async (gen, compress) => {
+        const codec = compress ? compressing : plain;
+        const expected = topLevel(gen)[serializer];
+        await within(CASE_LIMIT_MS, 'encode + decode', async () => {
+          const encoded = await outcome(() => codec.encode(gen.value));
+          if (isRefused(expected)) {
+            if (encoded.ok) throw new Error('encode should have refused the value');
+            if (!(encoded.error instanceof EncodeError)) {
+              throw new Error(`expected an EncodeError, got ${describeError(encoded.error)}`);
             }
-            if (!encoded.ok) {
-              throw new Error(`encode should have stored it: ${describeError(encoded.error)}`);
-            }
-            const bytes = encoded.result as Buffer | string;
-            // The same value gives the same bytes.
-            const again = (await codec.encode(gen.value)) as Buffer | string;
-            expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
-            const decoded = await outcome(() => codec.decode(bytes, 'k'));
-            if (!decoded.ok) {
-              throw new Error(`decode failed: ${describeError(decoded.error)}`);
-            }
-            if ('value' in expected && !expected.loose) {
-              const problem = sameValueProblem(decoded.result, expected.value);
-              if (problem !== undefined) throw new Error(`read back ${problem}`);
-            }
-          });
-        }),
-      );
-    },
-    120_000,
-  );
+            expect(encoded.error.code).toBe('E_ENCODE');
+            return;
+          }
+          if (!encoded.ok) {
+            throw new Error(`encode should have stored it: ${describeError(encoded.error)}`);
+          }
+          const bytes = encoded.result as Buffer | string;
+          // The same value gives the same bytes.
+          const again = (await codec.encode(gen.value)) as Buffer | string;
+          expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+          const decoded = await outcome(() => codec.decode(bytes, 'k'));
+          if (!decoded.ok) {
+            throw new Error(`decode failed: ${describeError(decoded.error)}`);
+          }
+          if ('value' in expected && !expected.loose) {
+            const problem = sameValueProblem(decoded.result, expected.value);
+            if (problem !== undefined) throw new Error(`read back ${problem}`);
+          }
+        });
+      }),
+    );
+  }, 120_000);
 
-  it(
-    'random, truncated and damaged bytes decode to a value or a DecodeError',
-    async () => {
-      const { compressing, plain } = made;
-      const stored = fc
-        .tuple(valueArbitrary, fc.boolean())
-        .map(([gen, compress]) => ({ gen, codec: compress ? compressing : plain }));
-      const input = fc.oneof(
-        fc
-          .uint8Array({ maxLength: 300 })
-          .map((a) => ({ kind: 'random', make: () => Buffer.from(a) })),
-        fc
-          .string({ unit: 'binary', maxLength: 100 })
-          .map((s) => ({ kind: 'string', make: () => s })),
-        fc
-          .tuple(stored, fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean())
-          .map(([{ gen, codec }, cut, at, byte, flip]) => ({
-            kind: flip ? 'damaged' : 'truncated',
-            make: async () => {
-              const encoded = await outcome(() => codec.encode(gen.value));
-              if (!encoded.ok) return Buffer.alloc(0);
-              const bytes = Buffer.from(encoded.result as Buffer | string);
-              if (!flip) return bytes.subarray(0, bytes.length === 0 ? 0 : cut % bytes.length);
-              if (bytes.length > 0) {
-                const i = at % bytes.length;
-                bytes[i] = (bytes[i] as number) ^ (byte || 1);
-              }
-              return bytes;
-            },
-          })),
-      );
-      await assertProperty(
-        fc.asyncProperty(input, fc.boolean(), async ({ kind, make }, compress) => {
-          const codec = compress ? compressing : plain;
-          const data = await make();
-          await within(CASE_LIMIT_MS, `decode of ${kind} bytes`, async () => {
-            const decoded = await outcome(() => codec.decode(data, 'k'));
-            if (!decoded.ok) {
-              if (
-                !(decoded.error instanceof DecodeError) ||
-                !isCachexError(decoded.error, 'E_DECODE')
-              ) {
-                throw new Error(
-                  `decode of ${kind} bytes threw ${describeError(decoded.error)}, not a DecodeError`,
-                );
-              }
-              expect(decoded.error.key).toBe('k');
+  it('random, truncated and damaged bytes decode to a value or a DecodeError', async () => {
+    const { compressing, plain } = made;
+    const stored = fc
+      .tuple(valueArbitrary, fc.boolean())
+      .map(([gen, compress]) => ({ gen, codec: compress ? compressing : plain }));
+    const input = fc.oneof(
+      fc
+        .uint8Array({ maxLength: 300 })
+        .map((a) => ({ kind: 'random', make: () => Buffer.from(a) })),
+      fc.string({ unit: 'binary', maxLength: 100 }).map((s) => ({ kind: 'string', make: () => s })),
+      fc
+        .tuple(stored, fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean())
+        .map(([{ gen, codec }, cut, at, byte, flip]) => ({
+          kind: flip ? 'damaged' : 'truncated',
+          make: async () => {
+            const encoded = await outcome(() => codec.encode(gen.value));
+            if (!encoded.ok) return Buffer.alloc(0);
+            const bytes = Buffer.from(encoded.result as Buffer | string);
+            if (!flip) return bytes.subarray(0, bytes.length === 0 ? 0 : cut % bytes.length);
+            if (bytes.length > 0) {
+              const i = at % bytes.length;
+              bytes[i] = (bytes[i] as number) ^ (byte || 1);
             }
-          });
-        }),
-      );
-    },
-    120_000,
-  );
+            return bytes;
+          },
+        })),
+    );
+    await assertProperty(
+      fc.asyncProperty(input, fc.boolean(), async ({ kind, make }, compress) => {
+        const codec = compress ? compressing : plain;
+        const data = await make();
+        await within(CASE_LIMIT_MS, `decode of ${kind} bytes`, async () => {
+          const decoded = await outcome(() => codec.decode(data, 'k'));
+          if (!decoded.ok) {
+            if (
+              !(decoded.error instanceof DecodeError) ||
+              !isCachexError(decoded.error, 'E_DECODE')
+            ) {
+              throw new Error(
+                `decode of ${kind} bytes threw ${describeError(decoded.error)}, not a DecodeError`,
+              );
+            }
+            expect(decoded.error.key).toBe('k');
+          }
+        });
+      }),
+    );
+  }, 120_000);
 });
