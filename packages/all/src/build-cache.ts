@@ -26,6 +26,7 @@ function cacheOptions(config: ResolvedCacheConfig, transport: Transport): CacheO
   if (config.maxKeyLength !== undefined) options.maxKeyLength = config.maxKeyLength;
   if (config.maxValueSize !== undefined) options.maxValueSize = config.maxValueSize;
   if (config.logger !== undefined) options.logger = config.logger;
+  if (config.circuitBreaker !== undefined) options.circuitBreaker = config.circuitBreaker;
   return options;
 }
 

@@ -4,30 +4,18 @@ import {
   type ClientOptions,
   ClosedError,
   type CommandGroup,
+  HealthEmitter,
   type RedisArg,
   type Reply,
   type RouteOptions,
   type ScanOptions,
   type Transport,
   type TransportCapabilities,
+  type TransportEventListener,
+  type TransportEventName,
+  type TransportStatus,
 } from '@cachex/core';
-
-// The methods of the Transport contract, which the handle implements itself.
-const CONTRACT = new Set<PropertyKey>([
-  'constructor',
-  'name',
-  'capabilities',
-  'command',
-  'batch',
-  'partitionKeys',
-  'scan',
-  'broadcast',
-  'getClient',
-  'close',
-  // Disposal closes: through the handle's close(), never the shared transport's.
-  Symbol.asyncDispose,
-  Symbol.dispose,
-]);
+import { forwardExtraMethods } from '@cachex/core/internal';
 
 function closedError(): ClosedError {
   return new ClosedError(
@@ -75,19 +63,16 @@ export class SharedTransport {
 export class SharedTransportHandle implements Transport {
   readonly #shared: SharedTransport;
   #closing: Promise<void> | undefined;
+  /**
+   * The listeners added through this handle, removed from the shared transport when the handle
+   * closes; and the handle's own `close` event (the shared transport closes later, or never).
+   */
+  readonly #listeners: [TransportEventName, TransportEventListener<never>][] = [];
+  readonly #own = new HealthEmitter();
 
   constructor(shared: SharedTransport) {
     this.#shared = shared;
-    const target = shared.transport as unknown as Record<PropertyKey, unknown>;
-    for (const name of extraMethods(target)) {
-      Object.defineProperty(this, name, {
-        value: (...args: unknown[]) =>
-          (target[name] as (...a: unknown[]) => unknown).apply(target, args),
-        enumerable: false,
-        configurable: true,
-        writable: true,
-      });
-    }
+    forwardExtraMethods(this, shared.transport);
   }
 
   get name(): string {
@@ -96,6 +81,38 @@ export class SharedTransportHandle implements Transport {
 
   get capabilities(): TransportCapabilities {
     return this.#shared.transport.capabilities;
+  }
+
+  /** The shared connection's status; `closed` once this handle is closed. */
+  get status(): TransportStatus {
+    if (this.#closing !== undefined) return 'closed';
+    return this.#shared.transport.status ?? 'ready';
+  }
+
+  /**
+   * Adds a listener of the shared connection's events (`close`: this handle's own close). The
+   * listeners added here are removed when the handle closes.
+   */
+  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    if (event === 'close') {
+      this.#own.on(event, listener as TransportEventListener<'close'>);
+    } else if (this.#closing === undefined) {
+      this.#shared.transport.on?.(event, listener);
+      this.#listeners.push([event, listener as TransportEventListener<never>]);
+    }
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
+    if (event === 'close') {
+      this.#own.off(event, listener as TransportEventListener<'close'>);
+      return this;
+    }
+    this.#shared.transport.off?.(event, listener);
+    const at = this.#listeners.findIndex(([e, l]) => e === event && l === listener);
+    if (at >= 0) this.#listeners.splice(at, 1);
+    return this;
   }
 
   /** True once this handle has been closed (the shared transport may still be open). */
@@ -137,25 +154,14 @@ export class SharedTransportHandle implements Transport {
 
   /** Releases this cache's reference, once; the last reference closes the connections. */
   close(): Promise<void> {
-    this.#closing ??= this.#shared.release();
+    if (this.#closing === undefined) {
+      for (const [event, listener] of this.#listeners.splice(0)) {
+        this.#shared.transport.off?.(event as never, listener);
+      }
+      this.#closing = this.#shared.release().then(() => {
+        this.#own.emit('close');
+      });
+    }
     return this.#closing;
   }
-}
-
-/** Function-valued properties of `target` (own and inherited) outside the Transport contract. */
-function extraMethods(target: Record<PropertyKey, unknown>): PropertyKey[] {
-  const names = new Set<PropertyKey>();
-  for (
-    let object: object | null = target;
-    object !== null && object !== Object.prototype;
-    object = Object.getPrototypeOf(object) as object | null
-  ) {
-    for (const name of Reflect.ownKeys(object)) {
-      if (CONTRACT.has(name) || names.has(name)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(object, name);
-      // Only plain methods: getters stay on the target (reading them here could have effects).
-      if (descriptor !== undefined && typeof descriptor.value === 'function') names.add(name);
-    }
-  }
-  return [...names];
 }

@@ -191,3 +191,25 @@ describe('createCaches', () => {
     );
   });
 });
+
+describe('createCaches: health of caches that share a transport', () => {
+  it('each cache reports the shared connection status and its events, and closed once released', async () => {
+    const name = `cx-all-${randomBytes(4).toString('hex')}`;
+    const caches = threeCaches(name);
+    const { default: first, sessions } = caches;
+    expect(first.getClient()).toBe(sessions.getClient());
+    expect(first.status).toBe('connecting');
+    const ready: string[] = [];
+    first.on('ready', () => ready.push('default'));
+    sessions.on('ready', () => ready.push('sessions'));
+    await first.set('k', 1);
+    expect(first.status).toBe('ready');
+    expect(sessions.status).toBe('ready');
+    await until(() => ready.length === 2);
+    expect(ready.sort()).toEqual(['default', 'sessions']);
+    // One cache closed: it says so; the other, still open on the same connection, is ready.
+    await first.close();
+    expect(first.status).toBe('closed');
+    expect(sessions.status).toBe('ready');
+  });
+});

@@ -1,4 +1,10 @@
-import type { Compressor, KeyFunction, ReverseKeyFunction, Serializer } from '@cachex/core';
+import type {
+  CircuitBreakerOptions,
+  Compressor,
+  KeyFunction,
+  ReverseKeyFunction,
+  Serializer,
+} from '@cachex/core';
 import type { Driver } from './types.js';
 
 /**
@@ -115,6 +121,12 @@ export interface CacheConfigOptions {
   /** Send a read that timed out once more (writes are never resent). Default false. */
   readonly retryOnTimeout?: boolean;
   /**
+   * Fail fast while the server is gone: after `failureThreshold` connection or timeout
+   * failures in a row (default 5), calls reject at once with `E_CIRCUIT_OPEN` for `openMs`
+   * (default 1000), then one call probes the server. `true` takes the defaults. Default off.
+   */
+  readonly circuitBreaker?: boolean | CircuitBreakerOptions;
+  /**
    * Swallow connection and timeout failures (never server replies such as WRONGTYPE): reads
    * return their default, writes `false`/`0`. Default false.
    */
@@ -229,6 +241,8 @@ export interface ResolvedCacheConfig {
   readonly socketTimeout: number;
   /** `?retry_on_timeout=` of the primary URL, else the option, else false. */
   readonly retryOnTimeout: boolean;
+  /** Present when given. */
+  readonly circuitBreaker?: boolean | CircuitBreakerOptions;
   readonly ignoreExceptions: boolean;
   readonly logIgnoredExceptions: boolean;
   readonly logger?: ConfigLogger;

@@ -1,3 +1,4 @@
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { CachexError } from './errors.js';
 import type { IgnoredErrorInfo } from './ignore-exceptions.js';
 import type { KeyFunction, ReverseKeyFunction } from './key-function.js';
@@ -68,4 +69,16 @@ export interface CacheOptions {
    * (`keys`, `iterKeys`) and pipelines are not resent either. Default false.
    */
   retryOnTimeout?: boolean;
+  /**
+   * Stop sending for a short time when the server is gone, rather than make every call wait
+   * for its own timeout: after `failureThreshold` calls in a row failed with `E_CONNECTION` or
+   * `E_TIMEOUT` (default 5), calls reject at once with a `CircuitOpenError` (`E_CIRCUIT_OPEN`,
+   * nothing sent) for `openMs` (default 1000); then one call probes the server, and its success
+   * sends calls again (its failure opens the circuit for another `openMs`). With
+   * `ignoreExceptions` the fast failures are swallowed like connection failures. The cache emits
+   * `circuitOpen` and `circuitClose`. `true` takes the defaults. Default off: the drivers
+   * already fail fast while they know the connection is down; the breaker helps most when the
+   * server hangs or drops packets, where each call would wait out `socketTimeoutMs`.
+   */
+  circuitBreaker?: boolean | CircuitBreakerOptions;
 }

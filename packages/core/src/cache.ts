@@ -1,5 +1,7 @@
 import { type CacheContext, createCacheContext } from './cache-context.js';
 import type { CacheOptions } from './cache-options.js';
+import { CircuitBreaker, resolveCircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreakerTransport } from './circuit-transport.js';
 import { checkOptions } from './commands/flags.js';
 import { type HashMethods, hashSteps } from './commands/hash-methods.js';
 import {
@@ -34,6 +36,13 @@ import type { ClientOptions } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
 import { resolveMaxValueSize } from './value-size.js';
 
+/** The cache's own events; the others are its transport's. */
+const OWN_EVENTS: ReadonlySet<CacheEventName> = new Set<CacheEventName>([
+  'ignoredError',
+  'circuitOpen',
+  'circuitClose',
+]);
+
 /** Default timeout in seconds (Django's). */
 export const DEFAULT_TIMEOUT = 300;
 
@@ -62,7 +71,7 @@ export class Cache {
   readonly context: CacheContext;
   readonly #flights = new SingleFlight();
   readonly #policy: FailurePolicy;
-  /** The cache's own events (`ignoredError`); the others are the transport's. */
+  /** The cache's own events (`ignoredError`, `circuitOpen`, `circuitClose`); the others are the transport's. */
   readonly #events = new HealthEmitter<CacheEventMap>('ready');
 
   constructor(options: CacheOptions) {
@@ -92,8 +101,18 @@ export class Cache {
         context: { field: 'maxKeyLength' },
       });
     }
+    const breaker = resolveCircuitBreaker(options.circuitBreaker);
     this.context = createCacheContext({
-      transport: options.transport,
+      transport:
+        breaker === undefined
+          ? options.transport
+          : new CircuitBreakerTransport(
+              options.transport,
+              new CircuitBreaker(breaker, {
+                opened: (info) => this.#events.emit('circuitOpen', info),
+                closed: () => this.#events.emit('circuitClose'),
+              }),
+            ),
       codec: options.codec,
       prefix,
       version,
@@ -140,7 +159,8 @@ export class Cache {
 
   /**
    * Adds a listener of a health event. `ignoredError` (error, { method, key }) is the cache's
-   * own: a failure `ignoreExceptions` swallowed. The others are the transport's, forwarded as
+   * own: a failure `ignoreExceptions` swallowed; so are `circuitOpen` ({ failures, openMs,
+   * error }) and `circuitClose`, with the `circuitBreaker` option. The others are the transport's, forwarded as
    * they are: `error` (a background connection error, credentials redacted), `reconnecting`
    * ({ attempt, delayMs }), `ready`, `failover` ({ previous, current }), `topologyChange`
    * (cluster) and `close`. A listener that throws is ignored.
@@ -152,14 +172,14 @@ export class Cache {
    * ```
    */
   on<E extends CacheEventName>(event: E, listener: CacheEventListener<E>): this {
-    if (event === 'ignoredError') this.#events.on(event, listener);
+    if (OWN_EVENTS.has(event)) this.#events.on(event, listener);
     else this.context.transport.on?.(event as never, listener as never);
     return this;
   }
 
   /** Removes a listener added with {@link Cache.on}. */
   off<E extends CacheEventName>(event: E, listener: CacheEventListener<E>): this {
-    if (event === 'ignoredError') this.#events.off(event, listener);
+    if (OWN_EVENTS.has(event)) this.#events.off(event, listener);
     else this.context.transport.off?.(event as never, listener as never);
     return this;
   }

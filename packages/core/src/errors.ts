@@ -56,6 +56,7 @@ export const errorCodes = {
   factoryCycle: 'E_FACTORY_CYCLE',
   noScript: 'E_NO_SCRIPT',
   noPermission: 'E_NO_PERMISSION',
+  circuitOpen: 'E_CIRCUIT_OPEN',
 } as const;
 
 /** One of the values of {@link errorCodes}. */
@@ -304,6 +305,18 @@ export class MissingDependencyError extends CachexError {
       `${feature} needs the optional package "${packageName}": install it with \`npm install ${packageName}\` (or \`pnpm add ${packageName}\`, \`yarn add ${packageName}\`).`,
       { ...options, context: { package: packageName, ...options?.context } },
     );
+  }
+}
+
+/**
+ * The cache's circuit breaker is open (the `circuitBreaker` option): after repeated connection
+ * or timeout failures, calls fail at once, without being sent, until a probe call succeeds.
+ * `cause` is the failure that opened it. `ignoreExceptions` swallows it like a connection
+ * failure.
+ */
+export class CircuitOpenError extends CachexError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(errorCodes.circuitOpen, message, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CircuitOpenInfo } from './circuit-breaker.js';
 import type { CachexError } from './errors.js';
 import type { IgnoredErrorInfo } from './ignore-exceptions.js';
 
@@ -69,13 +70,20 @@ export type TransportEventListener<E extends TransportEventName> = (
   ...args: TransportEventMap[E]
 ) => void;
 
-/** The events of a `Cache`: its transport's, plus `ignoredError`. */
+/** The events of a `Cache`: its transport's, plus `ignoredError`, `circuitOpen`, `circuitClose`. */
 export interface CacheEventMap extends TransportEventMap {
   /**
    * `ignoreExceptions` swallowed a failure (connection or timeout): the method resolved its
    * neutral result instead of rejecting. Emitted in addition to `onIgnoredError` and the log.
    */
   ignoredError: [error: CachexError, info: IgnoredErrorInfo];
+  /**
+   * The circuit breaker (`circuitBreaker` option) opened: calls fail fast with a
+   * `CircuitOpenError` for `openMs`, then one call probes the server.
+   */
+  circuitOpen: [info: CircuitOpenInfo];
+  /** A call succeeded while the circuit was open or probing: calls are sent again. */
+  circuitClose: [];
 }
 
 /** The name of a cache event. */

@@ -179,5 +179,12 @@ export const IGNORED_RESULTS: { readonly [M in CacheMethodName]: IgnoredResult }
   off: NO_IO,
 };
 
-/** The codes `ignoreExceptions` swallows: the server could not be reached, or did not answer in time. */
-export const IGNORED_CODES: ReadonlySet<string> = new Set(['E_CONNECTION', 'E_TIMEOUT']);
+/**
+ * The codes `ignoreExceptions` swallows: the server could not be reached, did not answer in
+ * time, or the circuit breaker kept the call from being sent.
+ */
+export const IGNORED_CODES: ReadonlySet<string> = new Set([
+  'E_CONNECTION',
+  'E_TIMEOUT',
+  'E_CIRCUIT_OPEN',
+]);

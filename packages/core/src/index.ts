@@ -8,6 +8,7 @@
 export type { CacheMethods, ValueOrFactory } from './cache.js';
 export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
 export type { CacheOptions } from './cache-options.js';
+export type { CircuitBreakerOptions, CircuitOpenInfo } from './circuit-breaker.js';
 export type { HashMapping, HashMethods } from './commands/hash-methods.js';
 export type {
   BlmoveOptions,
@@ -49,6 +50,7 @@ export type { StringMethods } from './commands/string-methods.js';
 export type { AnyErrorCode, CachexErrorOptions, ErrorCode, ErrorContext } from './errors.js';
 export {
   CachexError,
+  CircuitOpenError,
   ClosedError,
   CommandError,
   ConfigError,

@@ -17,6 +17,7 @@ export {
 } from './commands/encoding.js';
 export { checkOptions, flag } from './commands/flags.js';
 export { withErrorContext } from './errors.js';
+export { forwardExtraMethods } from './forward-methods.js';
 export type { AnyBuilder } from './methods/install.js';
 export { installCacheMethods, installPipelineMethods } from './methods/install.js';
 export type { StepTable } from './methods/types.js';

@@ -70,7 +70,7 @@ async function settle(step: AnyStep<unknown>, results: BatchResult[]): Promise<u
 }
 
 /** Every command failing with one of these means the batch never reached the server. */
-const UNSENT = new Set<string>(['E_CONNECTION', 'E_TIMEOUT', 'E_CLOSED']);
+const UNSENT = new Set<string>(['E_CONNECTION', 'E_TIMEOUT', 'E_CLOSED', 'E_CIRCUIT_OPEN']);
 
 /**
  * Queues cache calls and sends them in one round trip. Every Cache method is here (except the

@@ -13,6 +13,11 @@ export interface ClusterContext {
   readonly router: NodeRouter;
   /** Where calls wait for a client's slot map. */
   readonly gate: ReadyGate;
+  /**
+   * How long a call may take, redirections and failovers included (the command timeout): a
+   * call still unsettled then fails with a `TimeoutError`.
+   */
+  readonly budgetMs: number;
   /** Whether the transport was closed: a connection cut then fails with a `ClosedError`. */
   closed(): boolean;
   /** Throws a driver error as a cachex error (a `ClosedError` for one cut by close()). */

@@ -99,6 +99,7 @@ export class ClusterTransport implements Transport {
       cluster: this.#cluster,
       router: new NodeRouter(this.#cluster, this.#readFrom),
       gate: new ReadyGate(setup.readyTimeoutMs),
+      budgetMs: setup.readyTimeoutMs,
       closed: () => this.#closed,
       fail: this.#fail,
     };
@@ -253,7 +254,9 @@ export class ClusterTransport implements Transport {
     if (options?.blocking === true) {
       return this.#blocking.run(name, args).then(undefined, this.#located);
     }
-    const send = (): Promise<Reply> => sendCommand(this.#context, name, args, slot, options);
+    const deadline = performance.now() + this.#context.budgetMs;
+    const send = (): Promise<Reply> =>
+      sendCommand(this.#context, name, args, slot, options, deadline);
     // Once the slot map is known, sent at once (no extra tick); until then, after waiting.
     const ready = this.#context.gate.ready(this.#cluster);
     if (ready === undefined) return send();

@@ -28,9 +28,10 @@ export async function runBatch(
   const results: Results = new Array(commands.length);
   const units = planUnits(groups, options?.transaction === true, results);
   if (units.length > 0) {
+    const deadline = performance.now() + context.budgetMs;
     try {
       await context.gate.ready(context.cluster);
-      await sendUnits(context, units, results);
+      await sendUnits(context, units, results, deadline);
     } catch (error) {
       // The cluster could not be reached: every unit fails, each with its own error.
       for (const unit of units) fillUnit(unit, results, error, context.closed());
@@ -44,6 +45,7 @@ async function sendUnits(
   context: ClusterContext,
   units: readonly Unit[],
   results: Results,
+  deadline: number,
 ): Promise<void> {
   const nodes = context.router.nodes();
   const shares = new Map<string, NodeShare>();
@@ -73,8 +75,8 @@ async function sendUnits(
     firstShare.units.sort((a, b) => a.first - b.first);
   }
   await Promise.all([
-    ...[...shares.values()].map((share) => runOnNode(context, share, results)),
-    viaDriver(context, unmapped, results),
+    ...[...shares.values()].map((share) => runOnNode(context, share, results, deadline)),
+    viaDriver(context, unmapped, results, deadline),
   ]);
 }
 
@@ -87,11 +89,12 @@ async function runOnNode(
   context: ClusterContext,
   share: NodeShare,
   results: Results,
+  deadline: number,
 ): Promise<void> {
   const { owners, units } = share;
   const read = units.every((unit) => unit.commands.every((c) => c.read === true));
   const client = context.router.pick(owners, read);
-  if (client === undefined) return viaDriver(context, units, results);
+  if (client === undefined) return viaDriver(context, units, results, deadline);
 
   const pipeline = client.pipeline();
   // The scripts first (SCRIPT LOAD), so that none runs into NOSCRIPT mid-pipeline.
@@ -126,5 +129,5 @@ async function runOnNode(
     if (unitRedirected(unit, sent)) again.push(unit);
     else settleUnit(unit, sent, results, context.closed());
   }
-  await viaDriver(context, again, results);
+  await viaDriver(context, again, results, deadline);
 }

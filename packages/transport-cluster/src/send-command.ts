@@ -25,7 +25,8 @@ function nodeFor(
  * has none or no key spec). A script whose node answers NOSCRIPT is loaded on that node and
  * run once more. A command the node did not run (MOVED, ASK, a failover under way) goes again
  * through the driver; so does a command whose node is not known, and one without a key spec
- * (a raw command), which the driver routes.
+ * (a raw command), which the driver routes. A command resent settles by `deadline`
+ * (`performance.now()` time).
  */
 export function sendCommand(
   context: ClusterContext,
@@ -33,19 +34,20 @@ export function sendCommand(
   args: readonly RedisArg[],
   slot: number | undefined,
   options: RouteOptions | undefined,
+  deadline: number,
 ): Promise<Reply> {
   const script = options?.script;
   const node = nodeFor(context, slot, options);
   if (node === undefined) {
     return slot === undefined && script === undefined
       ? (context.cluster.callBuffer(name, ...args) as Promise<Reply>).then(undefined, context.fail)
-      : resend(context, name, args, script);
+      : resend(context, name, args, script, slot, deadline);
   }
   const sent =
     script === undefined
       ? node.callBuffer(name, ...args)
       : callWithScript(node, name, args, script);
   return (sent as Promise<Reply>).then(undefined, (error) =>
-    redirected(error) ? resend(context, name, args, script) : context.fail(error),
+    redirected(error) ? resend(context, name, args, script, slot, deadline) : context.fail(error),
   );
 }

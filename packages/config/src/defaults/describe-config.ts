@@ -75,6 +75,7 @@ function linesOf(c: ResolvedCacheConfig): Line[] {
   optional('reverseKeyFunction', c.reverseKeyFunction === undefined ? undefined : 'custom');
   optional('maxKeyLength', c.maxKeyLength === undefined ? undefined : `${c.maxKeyLength} bytes`);
   optional('maxValueSize', c.maxValueSize === undefined ? undefined : `${c.maxValueSize} bytes`);
+  optional('circuitBreaker', describeBreaker(c.circuitBreaker));
   optional('username', c.username);
   optional('password', c.password === undefined ? undefined : REDACTED_VALUE);
   optional('db', c.db === undefined ? undefined : String(c.db));
@@ -156,4 +157,11 @@ function describeKeys(options: Readonly<Record<string, unknown>> | undefined): s
   if (options === undefined) return undefined;
   const keys = Object.keys(options);
   return keys.length === 0 ? '(empty)' : `keys ${keys.join(', ')} (values not shown)`;
+}
+
+function describeBreaker(value: ResolvedCacheConfig['circuitBreaker']): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === false) return 'off';
+  const { failureThreshold = 5, openMs = 1000 } = value === true ? {} : value;
+  return `open after ${failureThreshold} failures in a row, for ${openMs} ms`;
 }

@@ -179,6 +179,7 @@ export function resolveCache(
       url.connectTimeout ?? withDefault('socketConnectTimeout', DEFAULTS.socketConnectTimeout),
     socketTimeout: url.socketTimeout ?? withDefault('socketTimeout', DEFAULTS.socketTimeout),
     retryOnTimeout: url.retryOnTimeout ?? withDefault('retryOnTimeout', DEFAULTS.retryOnTimeout),
+    circuitBreaker: option('circuitBreaker'),
     ignoreExceptions: withDefault('ignoreExceptions', DEFAULTS.ignoreExceptions),
     logIgnoredExceptions: withDefault('logIgnoredExceptions', DEFAULTS.logIgnoredExceptions),
     logger: option('logger'),

@@ -80,6 +80,18 @@ const NAT_MAP = v.union(
 
 const SECONDS = 'a number of seconds greater than 0';
 
+const CIRCUIT_BREAKER = v.union(
+  [
+    v.boolean(),
+    v.strictObject({
+      failureThreshold: v.optional(numeric('an integer ≥ 1', { integer: true, min: 1 })),
+      openMs: v.optional(numeric('an integer ≥ 1 (milliseconds)', { integer: true, min: 1 })),
+    }),
+  ],
+  (issue) =>
+    `must be true, false or { failureThreshold?: integer ≥ 1, openMs?: integer ≥ 1 }, got ${describeType(issue.input)}`,
+);
+
 /**
  * The options checked by a valibot schema alone. Serializer, compressor, tls, sentinelTls and
  * sentinels need more than a schema (lists, suggestions, normalizing); see their modules.
@@ -97,6 +109,7 @@ export const SIMPLE_OPTION_SCHEMAS = {
   socketConnectTimeout: numeric(SECONDS, { above: 0 }),
   socketTimeout: numeric(SECONDS, { above: 0 }),
   retryOnTimeout: flag(),
+  circuitBreaker: CIRCUIT_BREAKER,
   ignoreExceptions: flag(),
   logIgnoredExceptions: flag(),
   logger: LOGGER,
