@@ -28,6 +28,8 @@ export interface FailurePolicyOptions {
 export interface FailurePolicy {
   /** Resend a read-only step once when it timed out. */
   readonly retryOnTimeout: boolean;
+  /** Whether any failure may be swallowed (`ignoreExceptions`); when false, `recover` rethrows. */
+  readonly ignoreExceptions: boolean;
   /**
    * Swallows `error` if the cache ignores it (a connection or timeout failure with
    * `ignoreExceptions`): reports it and returns; otherwise throws it again.
@@ -122,6 +124,7 @@ export function createFailurePolicy(
 
   return {
     retryOnTimeout,
+    ignoreExceptions,
     swallow,
     recover(method, args, error) {
       const result = resultOf(method);

@@ -79,24 +79,32 @@ export function repliesOf(
   return replies;
 }
 
-/** Runs one step on a transport: one command directly, several as one batch. */
-export async function runStep<T>(transport: Transport, s: AnyStep<T>): Promise<T> {
-  if (s.commands.length === 0) return (s as ConstantStep<T>).value;
-  const st = s as Step<T>;
-  if (st.commands.length === 1) {
-    const command = st.commands[0]!;
-    let reply: Reply;
-    try {
-      reply = await transport.command(command.name, command.args, command);
-    } catch (error) {
-      throw withKey(toCachexError(error, { command: command.name }), st.key);
+/**
+ * Runs one step on a transport: one command directly, several as one batch. Never throws
+ * synchronously. Written with `then` rather than `async`: this is every call's hot path, and
+ * each `async` layer costs a promise and a microtask turn.
+ */
+export function runStep<T>(transport: Transport, s: AnyStep<T>): Promise<T> {
+  try {
+    if (s.commands.length === 0) return Promise.resolve((s as ConstantStep<T>).value);
+    const st = s as Step<T>;
+    if (st.commands.length === 1) {
+      const command = st.commands[0]!;
+      return transport.command(command.name, command.args, command).then(
+        (reply) => st.reduce([reply]),
+        (error: unknown) => {
+          throw withKey(toCachexError(error, { command: command.name }), st.key);
+        },
+      );
     }
-    return st.reduce([reply]);
+    return transport
+      .batch([{ commands: st.commands, atomic: st.transaction === true }])
+      .then((results) => {
+        const replies = repliesOf(st as Step<unknown>, results);
+        if (!Array.isArray(replies)) throw replies;
+        return st.reduce(replies);
+      });
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const results = await transport.batch([
-    { commands: st.commands, atomic: st.transaction === true },
-  ]);
-  const replies = repliesOf(st as Step<unknown>, results);
-  if (!Array.isArray(replies)) throw replies;
-  return st.reduce(replies);
 }

@@ -1,4 +1,5 @@
 import { type BatchOptions, type BatchResult, ClosedError, type CommandGroup } from '@cachex/core';
+import { holdWritesThisTick } from '@cachex/transport-standalone/driver';
 import { planUnits, type Unit } from './batch-plan.js';
 import type { ReplyPair } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
@@ -111,6 +112,7 @@ async function runOnNode(
   }
   let replies: ReplyPair[] | null = null;
   let failure: unknown;
+  holdWritesThisTick(client);
   try {
     replies = await pipeline.exec();
   } catch (error) {

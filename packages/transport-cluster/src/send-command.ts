@@ -1,5 +1,5 @@
 import type { RedisArg, Reply, RouteOptions } from '@cachex/core';
-import { callWithScript } from '@cachex/transport-standalone/driver';
+import { callWithScript, holdWritesThisTick } from '@cachex/transport-standalone/driver';
 import type { NodeClient } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
 import { redirected, resend } from './redirections.js';
@@ -43,6 +43,8 @@ export function sendCommand(
       ? (context.cluster.callBuffer(name, ...args) as Promise<Reply>).then(undefined, context.fail)
       : resend(context, name, args, script, slot, deadline);
   }
+  // Commands to one node in one tick go out in one write (see holdWritesThisTick).
+  holdWritesThisTick(node);
   const sent =
     script === undefined
       ? node.callBuffer(name, ...args)

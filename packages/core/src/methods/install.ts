@@ -3,6 +3,7 @@ import type { FailurePolicy } from '../ignore-exceptions.js';
 import { runStepRetrying } from '../retry-on-timeout.js';
 import { type AnyStep, runStep } from '../step.js';
 import type { MaybePromise } from '../types/codec.js';
+import type { Transport } from '../types/transport.js';
 
 /** A loosely typed step builder, as stored in a {@link StepTable} at run time. */
 // biome-ignore lint/suspicious/noExplicitAny: builders take the method's own arguments.
@@ -45,22 +46,34 @@ function define(target: object, name: string, value: unknown): void {
  */
 export function installCacheMethods(prototype: object, table: Record<string, AnyBuilder>): void {
   for (const [name, build] of Object.entries(table)) {
-    // async: argument errors thrown while building become rejections, like server errors.
-    define(prototype, name, async function run(this: RunsMethods, ...args: unknown[]) {
+    // Not `async` (every call's hot path: each async layer is a promise and a microtask turn),
+    // but the same contract: argument errors thrown while building become rejections, like
+    // server errors, and nothing throws synchronously.
+    define(prototype, name, function run(this: RunsMethods, ...args: unknown[]): Promise<unknown> {
       const policy = this[FAILURE_POLICY];
-      if (policy === undefined) {
-        return runStep(this.context.transport, await build(this.context, ...args));
-      }
+      const transport = this.context.transport;
+      const retry = policy?.retryOnTimeout === true;
+      let sent: Promise<unknown>;
       try {
-        const built = await build(this.context, ...args);
-        return await runStepRetrying(this.context.transport, built, policy.retryOnTimeout);
+        const built = build(this.context, ...args);
+        sent =
+          built instanceof Promise
+            ? built.then((step) => sendStep(transport, step, retry))
+            : sendStep(transport, built, retry);
       } catch (error) {
-        // Only connection and timeout failures are recovered; bad arguments, encode errors and
-        // server replies are thrown again by the policy.
-        return policy.recover(name, args, error);
+        sent = Promise.reject(error);
       }
+      if (policy?.ignoreExceptions !== true) return sent;
+      // Only connection and timeout failures are recovered; bad arguments, encode errors and
+      // server replies are thrown again by the policy.
+      return sent.then(undefined, (error: unknown) => policy.recover(name, args, error));
     });
   }
+}
+
+/** Runs a built step, resending a timed-out read when `retry` (`retryOnTimeout`) is on. */
+function sendStep(transport: Transport, step: AnyStep<unknown>, retry: boolean): Promise<unknown> {
+  return retry ? runStepRetrying(transport, step, true) : runStep(transport, step);
 }
 
 /** Adds one method per builder to a Pipeline prototype: build the step, queue it, chain. */

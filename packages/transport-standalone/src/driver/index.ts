@@ -13,6 +13,7 @@ export { BlockingPool, blockingPoolSettings } from './blocking-pool.js';
 export { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 export { buildClientOptions, tlsFor } from './client-options.js';
 export { closeClient } from './close-client.js';
+export { holdWritesThisTick } from './coalesce-writes.js';
 export type { ConnectionTarget, SocketFailure } from './connection-target.js';
 export {
   clearSocketFailure,

@@ -20,6 +20,7 @@ import {
 import { BlockingPool, type BlockingPoolSettings } from './blocking-pool.js';
 import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 import { closeClient } from './close-client.js';
+import { holdWritesThisTick } from './coalesce-writes.js';
 import { locateFailures, targetOf, watchClient } from './connection-target.js';
 import type { DriverClient, DriverName } from './load-driver.js';
 import type { ReadFrom } from './options.js';
@@ -242,6 +243,7 @@ export class NodeTransport implements Transport {
     if (this.#closed) return Promise.reject(new ClosedError());
     if (options?.blocking === true) return this.#blockingCommand(name, args);
     const client = options?.read === true ? this.#readClient() : this.#primary;
+    holdWritesThisTick(client);
     if (options?.script !== undefined) {
       return (callWithScript(client, name, args, options.script) as Promise<Reply>).then(
         undefined,

@@ -1,5 +1,6 @@
 import type { BatchResult, CommandGroup } from '@cachex/core';
 import { execResults, failed, settled } from './batch-results.js';
+import { holdWritesThisTick } from './coalesce-writes.js';
 import type { DriverClient } from './load-driver.js';
 import { scriptsOf } from './scripts.js';
 
@@ -31,6 +32,7 @@ export async function runPipeline(
     if (atomic) pipeline.callBuffer('EXEC');
   }
   let replies: [Error | null, unknown][] | null;
+  holdWritesThisTick(client);
   try {
     replies = await pipeline.exec();
   } catch (error) {
