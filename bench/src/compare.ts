@@ -2,6 +2,7 @@ import {
   type Contender,
   interleave,
   median,
+  nowNs,
   runConcurrent,
   runSequential,
   Samples,
@@ -89,4 +90,43 @@ export function latencyRows(
     ratioP50: r.p50 / base.p50,
     ratioP99: r.p99 / base.p99,
   }));
+}
+
+/**
+ * Runs `perRound` units of work per round for each contender (interleaved rounds) and returns
+ * the median ops/s of each. `runRound` does one round and resolves its elapsed nanoseconds.
+ */
+export async function medianRates<C extends Contender>(
+  contenders: readonly C[],
+  rounds: number,
+  perRound: number,
+  runRound: (contender: C) => Promise<number>,
+): Promise<Map<string, number>> {
+  const perContender = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  await interleave(contenders, rounds, async (c) => {
+    const ns = await runRound(c);
+    perContender.get(c.name)!.push((perRound * 1e9) / ns);
+  });
+  return new Map(contenders.map((c) => [c.name, median(perContender.get(c.name)!)]));
+}
+
+/** Runs `op` `count` times, one at a time, and resolves the elapsed nanoseconds. */
+async function timeCalls(contender: AsyncContender, count: number): Promise<number> {
+  const start = nowNs();
+  for (let i = 0; i < count; i++) await contender.op(i);
+  return nowNs() - start;
+}
+
+/**
+ * One call at a time, not timed one by one: ops/s per round and the median over rounds (after
+ * a warm-up of every contender).
+ */
+export async function measureSequentialRate(
+  contenders: readonly AsyncContender[],
+  plan: LatencyPlan,
+): Promise<Map<string, number>> {
+  for (const c of contenders) await timeCalls(c, plan.warmup);
+  return medianRates(contenders, plan.rounds, plan.opsPerRound, (c) =>
+    timeCalls(c, plan.opsPerRound),
+  );
 }

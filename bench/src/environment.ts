@@ -3,6 +3,16 @@ import { type Cache, createCache } from '@cachex/core';
 import type { RedisServerHandle } from '@cachex/testing/servers';
 import { createStandaloneTransport } from '@cachex/transport-standalone';
 import { Redis, type RedisOptions } from 'ioredis';
+import { Redis as Valkey } from 'iovalkey';
+import { createClient } from 'redis';
+
+/** A node-redis client speaking RESP2 (string replies), not connected yet. */
+function makeNodeRedis(host: string, port: number) {
+  return createClient({ socket: { host, port }, RESP: 2 });
+}
+
+/** A node-redis client as {@link BenchEnvironment.nodeRedis} makes it. */
+export type NodeRedisClient = ReturnType<typeof makeNodeRedis>;
 
 /**
  * What the server sections share: one throwaway server, the cachex caches under test and the raw
@@ -14,6 +24,10 @@ export interface BenchEnvironment {
   cache(codec: CodecOptions, keyPrefix: string): Cache;
   /** A raw ioredis client, closed by {@link closeAll}. */
   raw(options?: RedisOptions): Redis;
+  /** A raw iovalkey client (the ioredis fork; RESP2 only), closed by {@link closeAll}. */
+  valkey(): Valkey;
+  /** A connected node-redis client (`RESP: 2`), closed by {@link closeAll}. */
+  nodeRedis(): Promise<NodeRedisClient>;
   closeAll(): Promise<void>;
 }
 
@@ -26,6 +40,8 @@ const RAW_OPTIONS: RedisOptions = { protocol: 2 };
 export function createEnvironment(server: RedisServerHandle): BenchEnvironment {
   const caches: Cache[] = [];
   const clients: Redis[] = [];
+  const valkeys: Valkey[] = [];
+  const nodeRedisClients: NodeRedisClient[] = [];
   return {
     server,
     cache(codec, keyPrefix) {
@@ -47,11 +63,26 @@ export function createEnvironment(server: RedisServerHandle): BenchEnvironment {
       clients.push(client);
       return client;
     },
+    valkey() {
+      const client = new Valkey({ host: server.host, port: server.port });
+      valkeys.push(client);
+      return client;
+    },
+    async nodeRedis() {
+      const client = makeNodeRedis(server.host, server.port);
+      // node-redis emits connection errors as events; an unhandled 'error' event would crash.
+      client.on('error', (error: unknown) => console.error('node-redis:', error));
+      nodeRedisClients.push(client);
+      await client.connect();
+      return client;
+    },
     async closeAll() {
       // allSettled: one failed close must not leave the other connections (or the server) up.
       await Promise.allSettled([
         ...caches.splice(0).map((cache) => cache.close()),
         ...clients.splice(0).map((client) => client.quit()),
+        ...valkeys.splice(0).map((client) => client.quit()),
+        ...nodeRedisClients.splice(0).map((client) => client.close()),
       ]);
     },
   };

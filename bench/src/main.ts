@@ -3,7 +3,7 @@
  * (never port 6379: the harness picks a free port and stops the server at the end, also on
  * errors and Ctrl-C). Prints one table per section and writes them to `results/latest.json`.
  *
- * Flags: `--quick` for a smoke run (< 20 s, noisy numbers).
+ * Flags: `--quick` for a smoke run (< 60 s, noisy numbers).
  */
 import { cpus } from 'node:os';
 import { startRedisServer } from '@cachex/testing/servers';
@@ -11,12 +11,14 @@ import { createEnvironment } from './environment.js';
 import { collectGarbage, nowNs } from './harness.js';
 import { parseMode } from './mode.js';
 import { type RunResult, renderTable, type SectionResult, writeJson } from './report.js';
+import { clusterSection } from './sections/cluster.js';
 import { codecSection } from './sections/codecs.js';
 import { largeSection } from './sections/large.js';
 import { latencySection } from './sections/latency.js';
 import { manySection } from './sections/many.js';
 import { memorySection } from './sections/memory.js';
 import { throughputSection } from './sections/throughput.js';
+import { standaloneGetManyRate, workloadsSection } from './sections/workloads.js';
 
 const RESULTS_FILE = new URL('../results/latest.json', import.meta.url);
 
@@ -48,18 +50,22 @@ async function main(): Promise<void> {
 
   // Each section is timed, printed as soon as it is done, and followed by a collection so that
   // none pays for the previous one's garbage.
-  const record = async (measure: () => Promise<SectionResult>): Promise<void> => {
+  const record = async (measure: () => Promise<SectionResult>): Promise<SectionResult> => {
     const sectionStart = nowNs();
     const section = await measure();
     section.elapsedMs = (nowNs() - sectionStart) / 1e6;
     run.sections.push(section);
     console.log(renderTable(section));
     collectGarbage();
+    return section;
   };
   try {
+    const workloads = await record(() => workloadsSection(env, mode));
     await record(() => latencySection(env, mode));
     await record(() => throughputSection(env, mode));
     await record(() => manySection(env, mode));
+    // A private cluster of its own (started and stopped inside the section).
+    await record(() => clusterSection(mode, standaloneGetManyRate(workloads)));
     await record(() => largeSection(env, mode));
   } finally {
     // Server sections are done (or one failed): close connections, then stop the server.

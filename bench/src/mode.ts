@@ -1,26 +1,48 @@
 /**
- * Iteration counts per mode. Default: about 1–2 minutes on a 2-core machine, enough rounds that
- * the medians settle. `--quick`: a smoke run under 20 s that exercises every code path; its
- * numbers are noisy and only good for "does it run".
+ * Iteration counts per mode. Default: about 2–3 minutes on a 2-core machine, enough rounds that
+ * the medians settle. `--quick`: a smoke run under 60 s (a private cluster included) that
+ * exercises every code path; its numbers are noisy and only good for "does it run".
  */
 export interface Mode {
   name: 'quick' | 'default';
-  /** Section 1: one operation at a time. */
+  /** Section 1: the workloads W1–W4, each with its own count per round. */
+  workloads: {
+    rounds: number;
+    /** W1: set + get pairs per round, one at a time. */
+    w1: { pairsPerRound: number; warmup: number };
+    /** W2: gets per round, `concurrency` in flight. */
+    w2: { opsPerRound: number; concurrency: number; warmup: number };
+    /** W3: getMany calls per round, one at a time. */
+    w3: { callsPerRound: number; keys: number; warmup: number };
+    /** W4: set + get pairs of a large value per round. */
+    w4: { pairsPerRound: number; warmup: number; bytes: number };
+  };
+  /** Section 5: getMany/setMany on a private 6-node cluster. */
+  cluster: { rounds: number; callsPerRound: number; keys: number; warmup: number };
+  /** Section 2: one operation at a time. */
   latency: { rounds: number; opsPerRound: number; warmup: number };
-  /** Section 2: many operations in flight. */
+  /** Section 3: many operations in flight. */
   throughput: { rounds: number; opsPerRound: number; concurrency: number; warmup: number };
-  /** Section 3: getMany/setMany of `keys` keys. */
+  /** Section 4: getMany/setMany of `keys` keys. */
   many: { rounds: number; callsPerRound: number; keys: number; warmup: number };
-  /** Section 4: ~100 KB values, set then get. */
+  /** Section 6: ~100 KB values, set then get. */
   large: { rounds: number; pairsPerRound: number; warmup: number; bytes: number };
-  /** Section 5: codec speed, each measurement time-boxed. */
+  /** Section 7: codec speed, each measurement time-boxed. */
   codec: { rounds: number; budgetMs: number };
-  /** Section 6: the memory transport. */
+  /** Section 8: the memory transport. */
   memory: { rounds: number; opsPerRound: number; warmup: number };
 }
 
 const DEFAULT_MODE: Mode = {
   name: 'default',
+  workloads: {
+    rounds: 9,
+    w1: { pairsPerRound: 1000, warmup: 1000 },
+    w2: { opsPerRound: 20000, concurrency: 256, warmup: 10000 },
+    w3: { callsPerRound: 200, keys: 100, warmup: 100 },
+    w4: { pairsPerRound: 60, warmup: 20, bytes: 100 * 1024 },
+  },
+  cluster: { rounds: 9, callsPerRound: 150, keys: 100, warmup: 50 },
   latency: { rounds: 12, opsPerRound: 2000, warmup: 2000 },
   throughput: { rounds: 9, opsPerRound: 20000, concurrency: 64, warmup: 10000 },
   many: { rounds: 9, callsPerRound: 200, keys: 100, warmup: 100 },
@@ -31,6 +53,14 @@ const DEFAULT_MODE: Mode = {
 
 const QUICK_MODE: Mode = {
   name: 'quick',
+  workloads: {
+    rounds: 3,
+    w1: { pairsPerRound: 150, warmup: 100 },
+    w2: { opsPerRound: 3000, concurrency: 256, warmup: 1000 },
+    w3: { callsPerRound: 20, keys: 100, warmup: 10 },
+    w4: { pairsPerRound: 8, warmup: 3, bytes: 100 * 1024 },
+  },
+  cluster: { rounds: 3, callsPerRound: 20, keys: 100, warmup: 10 },
   latency: { rounds: 3, opsPerRound: 300, warmup: 200 },
   throughput: { rounds: 3, opsPerRound: 3000, concurrency: 64, warmup: 1000 },
   many: { rounds: 3, callsPerRound: 30, keys: 100, warmup: 10 },

@@ -90,6 +90,18 @@ export function smallValue(): BenchRecord {
   return makeRecord(random(1), 42);
 }
 
+/**
+ * One record grown to about `targetBytes` of JSON with more tags (the ~300-byte case: larger
+ * than the codec's default `minLength` of 256, so compressors apply, yet a single object).
+ */
+export function recordValue(targetBytes: number): BenchRecord {
+  const next = random(targetBytes);
+  const record = makeRecord(next, 7);
+  while (jsonBytes(record) < targetBytes)
+    record.tags.push(WORDS[Math.floor(next() * WORDS.length)]!);
+  return record;
+}
+
 /** A list value of about `targetBytes` of JSON text (the ~2 KB and ~100 KB cases). */
 export function listValue(targetBytes: number): { items: BenchRecord[]; page: number } {
   return makeValue(targetBytes, targetBytes);

@@ -2,14 +2,15 @@ import { type CompressorName, createCodec, type SerializerName } from '@cachex/c
 import type { EncodedValue } from '@cachex/core';
 import { interleave, median, timeSync } from '../harness.js';
 import type { Mode } from '../mode.js';
-import { jsonBytes, listValue } from '../payloads.js';
+import { jsonBytes, listValue, recordValue } from '../payloads.js';
 import type { Row, SectionResult } from '../report.js';
 
 const SERIALIZERS: readonly SerializerName[] = ['json', 'msgpack', 'v8'];
 const COMPRESSORS: readonly (CompressorName | 'none')[] = ['none', 'zlib', 'zstd', 'lz4'];
 const SIZES = [
-  { label: '~2 KB', bytes: 2 * 1024 },
-  { label: '~100 KB', bytes: 100 * 1024 },
+  { label: '~300 B', make: () => recordValue(300) },
+  { label: '~2 KB', make: () => listValue(2 * 1024) },
+  { label: '~100 KB', make: () => listValue(100 * 1024) },
 ];
 
 interface Cell {
@@ -34,7 +35,7 @@ function syncOnly(encoded: EncodedValue | Promise<EncodedValue>): Buffer {
 }
 
 function makeCells(size: (typeof SIZES)[number]): Cell[] {
-  const value = listValue(size.bytes);
+  const value = size.make();
   const logicalBytes = jsonBytes(value);
   const json = Buffer.from(JSON.stringify(value));
   const cells: Cell[] = [
@@ -76,7 +77,7 @@ function makeCells(size: (typeof SIZES)[number]): Cell[] {
 }
 
 /**
- * Section 5: the codec alone, no server. Encode = value → stored bytes (serialize + compress);
+ * Section 7: the codec alone, no server. Encode = value → stored bytes (serialize + compress);
  * decode = stored bytes → value. MB/s are of the value's plain JSON size for every row, so a
  * faster row is faster for the same data whatever its own format's size.
  */
@@ -117,7 +118,7 @@ export async function codecSection(mode: Mode): Promise<SectionResult> {
   }
   return {
     id: 'codecs',
-    title: '5. Codec speed (no server)',
+    title: '7. Codec speed (no server)',
     description:
       'MB/s of the value’s JSON size. Time ratios against plain JSON.stringify/JSON.parse of the same value (first row of each size).',
     columns: [

@@ -1,6 +1,6 @@
 import type { Column } from '../report.js';
 
-/** The columns of every latency table (sections 1, 3 and 4 print the same shape). */
+/** The columns of every latency table (sections 2, 4 and 6 print the same shape). */
 export const LATENCY_COLUMNS: Column[] = [
   { key: 'operation', label: 'operation', format: 'text' },
   { key: 'contender', label: 'contender', format: 'text' },

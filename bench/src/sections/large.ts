@@ -14,7 +14,7 @@ interface LargeContender extends AsyncContender {
 }
 
 /**
- * Section 4: a ~100 KB compressible value, set then read back (one sample = SET + GET). The
+ * Section 6: a ~100 KB compressible value, set then read back (one sample = SET + GET). The
  * time includes serializing, compressing, moving the bytes and the reverse; the bytes column is
  * what the server keeps (STRLEN), which is where compression pays: memory, network, replication.
  *
@@ -85,7 +85,7 @@ export async function largeSection(env: BenchEnvironment, mode: Mode): Promise<S
   }
   return {
     id: 'large',
-    title: `4. Large compressible value (~${Math.round(jsonBytes(value) / 1024)} KB JSON): set + get`,
+    title: `6. Large compressible value (~${Math.round(jsonBytes(value) / 1024)} KB JSON): set + get`,
     description:
       'One sample = SET then GET of the same key. Bytes = STRLEN on the server. Ratios against raw JSON through ioredis.',
     columns: [

@@ -10,7 +10,7 @@ const KEYS = 100;
 const PREFIX = 'lat';
 
 /**
- * Section 1: one operation at a time (the next starts when the previous resolved), so each
+ * Section 2: one operation at a time (the next starts when the previous resolved), so each
  * sample is one full round trip plus the client's own work. The difference between the rows
  * is what cachex adds per call: key validation and building, the codec, the step and promise
  * layers, the transport's routing.
@@ -59,7 +59,7 @@ export async function latencySection(env: BenchEnvironment, mode: Mode): Promise
   ];
   return {
     id: 'latency',
-    title: '1. Single-operation latency (one call at a time)',
+    title: '2. Single-operation latency (one call at a time)',
     description:
       'cache.get vs getBuffer + JSON.parse; cache.set vs set(k, JSON.stringify(v), "EX", 300). Ratio = time / ioredis time.',
     columns: LATENCY_COLUMNS,

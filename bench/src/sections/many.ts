@@ -10,7 +10,7 @@ import { keySet } from './keys.js';
 const PREFIX = 'many';
 
 /**
- * Section 3: batches of keys in one round trip (standalone: one MGET; one MULTI block of SET EX).
+ * Section 4: batches of keys in one round trip (standalone: one MGET; one MULTI block of SET EX).
  * Per call, cachex validates and builds every key, encodes or decodes every value and fills a
  * Map; the raw side parses into an array.
  *
@@ -68,7 +68,7 @@ export async function manySection(env: BenchEnvironment, mode: Mode): Promise<Se
   ];
   return {
     id: 'many',
-    title: `3. getMany / setMany of ${plan.keys} keys (standalone)`,
+    title: `4. getMany / setMany of ${plan.keys} keys (standalone)`,
     description:
       'One call = the whole batch. Ratio = time / first ioredis row of the operation (mgetBuffer + parse; pipeline of SET EX).',
     columns: LATENCY_COLUMNS,

@@ -9,7 +9,7 @@ import type { Row, SectionResult } from '../report.js';
 const KEYS = 1000;
 
 /**
- * Section 6: the same cache calls on the in-process memory transport: no network, no server, so
+ * Section 8: the same cache calls on the in-process memory transport: no network, no server, so
  * the rate is cachex's own per-call cost plus the store's. A reference line for the other
  * tables: on a server, this part is what cachex adds to ioredis.
  */
@@ -42,7 +42,7 @@ export async function memorySection(mode: Mode): Promise<SectionResult> {
     }
     return {
       id: 'memory',
-      title: '6. Memory transport (in process, reference)',
+      title: '8. Memory transport (in process, reference)',
       description:
         'cachex get/set on createMemoryTransport(), json codec. Median ops/s over rounds.',
       columns: [

@@ -9,7 +9,7 @@ const KEYS = 1000;
 const PREFIX = 'tput';
 
 /**
- * Section 2: many calls in flight on one connection each, as in a busy service. The driver
+ * Section 3: many calls in flight on one connection each, as in a busy service. The driver
  * pipelines what is queued, so the round trip is shared and the client's CPU per call decides
  * the rate: on 2 cores shared with the server, this is where per-call overhead shows most.
  */
@@ -65,7 +65,7 @@ export async function throughputSection(env: BenchEnvironment, mode: Mode): Prom
   }
   return {
     id: 'throughput',
-    title: `2. Throughput (${plan.concurrency} operations in flight)`,
+    title: `3. Throughput (${plan.concurrency} operations in flight)`,
     description:
       'Median ops/s over rounds; µs/op = 1 / rate (CPU per call, not latency). Ratio = ioredis ops/s / ops/s.',
     columns: [
