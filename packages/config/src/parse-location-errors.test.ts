@@ -30,7 +30,7 @@ const BAD: readonly BadCase[] = [
   { url: [], reason: 'empty', says: ['location list is empty'] },
   { url: ['redis://a', ' '], reason: 'empty', says: ['URL is empty', 'entry 2 of 2, a replica'] },
   { url: ',redis://a', reason: 'empty', says: ['URL is empty', 'entry 1 of 2, the primary'] },
-  { url: 'localhost:6379', reason: 'unparseable', says: ['not a URL', 'redis://127.0.0.1:6379/0'] },
+  { url: 'localhost:6390', reason: 'unparseable', says: ['not a URL', 'redis://127.0.0.1:6379/0'] },
   { url: 'redis:/h', reason: 'unparseable', says: ['not a URL', '"redis:/h"'] },
   { url: 'unix:/tmp/x.sock', reason: 'unparseable', says: ['unix:///absolute/path'] },
   {

@@ -82,7 +82,7 @@ describe('describeConfig', () => {
     const caches = parseCachesConfig(
       {
         caches: {
-          default: { location: 'redis://:url-pa55@cache:6379/0' },
+          default: { location: 'redis://:url-pa55@cache:6390/0' },
           local: { backend: 'memory', maxEntries: 1000 },
         },
       },
@@ -91,7 +91,7 @@ describe('describeConfig', () => {
     const text = describeConfig(caches);
     const [first, second] = text.split('\n\n');
     expect(first).toMatch(/^cache "default" \(source: explicit\)/);
-    expect(first).toContain('redis://:***@cache:6379/0');
+    expect(first).toContain('redis://:***@cache:6390/0');
     expect(second).toMatch(/^cache "local" \(source: explicit\)\n {2}backend: +memory/);
     expect(second).toMatch(/maxEntries: +1000/);
     expect(second).not.toMatch(/location|driver|socketTimeout|maxConnections/);
@@ -112,7 +112,7 @@ describe('the README example', () => {
     const caches = parseCachesConfig(
       {
         default: {
-          location: 'redis://app:s3cret@cache.internal:6379/0',
+          location: 'redis://app:s3cret@cache.internal/0',
           options: { compressor: 'zstd' },
         },
         local: { backend: 'memory', maxEntries: 10000 },

@@ -27,9 +27,9 @@ function thrown(run: () => unknown): ConfigError {
 }
 
 const URLS = {
-  CACHEX_URL: 'redis://cachex-host:6379/1',
-  VALKEY_URL: 'valkey://valkey-host:6379/2',
-  REDIS_URL: 'redis://redis-host:6379/3',
+  CACHEX_URL: 'redis://cachex-host:6390/1',
+  VALKEY_URL: 'valkey://valkey-host:6390/2',
+  REDIS_URL: 'redis://redis-host:6390/3',
 };
 
 describe('resolveCacheConfig: the smart defaults, one row each', () => {
@@ -53,8 +53,8 @@ describe('resolveCacheConfig: the smart defaults, one row each', () => {
   });
 
   it.each([
-    [URLS, 'env:CACHEX_URL', 'redis', 'redis://cachex-host:6379/1'],
-    [{ ...URLS, CACHEX_URL: '' }, 'env:VALKEY_URL', 'valkey', 'valkey://valkey-host:6379/2'],
+    [URLS, 'env:CACHEX_URL', 'redis', 'redis://cachex-host:6390/1'],
+    [{ ...URLS, CACHEX_URL: '' }, 'env:VALKEY_URL', 'valkey', 'valkey://valkey-host:6390/2'],
     [{ REDIS_URL: URLS.REDIS_URL, VALKEY_URL: '  ' }, 'env:REDIS_URL', 'redis', URLS.REDIS_URL],
     [
       { CACHEX_URL: URLS.CACHEX_URL, REDIS_URL: URLS.REDIS_URL },

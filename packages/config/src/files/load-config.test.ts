@@ -38,8 +38,8 @@ describe('loadConfig: files', () => {
       'package.json': json({ name: '@acme/shop' }),
       'cachex.config.json': json({
         caches: {
-          default: { location: 'redis://cache:6379/0', timeout: 60 },
-          sessions: { location: 'redis://cache:6379/1', keyPrefix: 'sess' },
+          default: { location: 'redis://cache:6390/0', timeout: 60 },
+          sessions: { location: 'redis://cache:6390/1', keyPrefix: 'sess' },
         },
       }),
     });
@@ -56,7 +56,7 @@ describe('loadConfig: files', () => {
 
   it('reads a YAML base file (.yaml and .yml)', async () => {
     const text =
-      'caches:\n  default:\n    location: valkey://vk:6379/2\n    options:\n      compressor: zstd\n';
+      'caches:\n  default:\n    location: valkey://vk:6390/2\n    options:\n      compressor: zstd\n';
     for (const name of ['cachex.config.yaml', 'cachex.config.yml']) {
       const caches = await loadConfig({ cwd: app({ [name]: text }), env: {}, logger: quiet });
       expect(caches.default).toMatchObject({ backend: 'valkey', db: 2, compressor: ['zstd'] });
@@ -68,7 +68,7 @@ describe('loadConfig: files', () => {
       'cachex.config.json': json({
         caches: {
           default: {
-            location: 'redis://localhost:6379/0',
+            location: 'redis://localhost:6390/0',
             timeout: 300,
             options: { compressor: 'zlib', minLength: 10 },
           },
@@ -79,7 +79,7 @@ describe('loadConfig: files', () => {
       'cachex.config.production.json': json({
         caches: {
           default: {
-            location: 'redis://prod-cache:6379/0',
+            location: 'redis://prod-cache:6390/0',
             timeout: null,
             options: { compressor: 'zstd' },
           },
@@ -90,14 +90,14 @@ describe('loadConfig: files', () => {
     const prod = await loadConfig({ cwd, env: { NODE_ENV: 'production' }, logger: quiet });
     expect(Object.keys(prod)).toEqual(['default', 'sessions']);
     expect(prod.default).toMatchObject({
-      location: ['redis://prod-cache:6379/0'],
+      location: ['redis://prod-cache:6390/0'],
       timeout: null,
       compressor: ['zstd'],
       minLength: 10,
     });
     const dev = await loadConfig({ cwd, env: { NODE_ENV: 'development' }, logger: quiet });
     expect(Object.keys(dev)).toEqual(['default', 'sessions', 'scratch']);
-    expect(dev.default?.location).toEqual(['redis://localhost:6379/0']);
+    expect(dev.default?.location).toEqual(['redis://localhost:6390/0']);
     // The option and CACHEX_ENV choose the overlay too.
     const byOption = await loadConfig({ cwd, env: {}, environment: 'production', logger: quiet });
     expect(byOption.default?.timeout).toBeNull();
@@ -155,7 +155,7 @@ describe('loadConfig: ${VAR} substitution', () => {
       'cachex.config.yaml': [
         'caches:',
         '  default:',
-        '    location: redis://${CACHE_HOST}:${CACHE_PORT:-6379}/0',
+        '    location: redis://${CACHE_HOST}:${CACHE_PORT:-6390}/0',
         '    password: ${CACHE_PASSWORD}',
         '    keyPrefix: "$${literal}-${PREFIX:-app}"',
       ].join('\n'),
@@ -165,7 +165,7 @@ describe('loadConfig: ${VAR} substitution', () => {
       env: { CACHE_HOST: 'cache.internal', CACHE_PASSWORD: password },
       logger: quiet,
     });
-    expect(caches.default?.location).toEqual(['redis://cache.internal:6379/0']);
+    expect(caches.default?.location).toEqual(['redis://cache.internal:6390/0']);
     expect(caches.default?.password).toBe(password);
     expect(caches.default?.keyPrefix).toBe('${literal}-app');
   });
@@ -255,7 +255,7 @@ describe('loadConfig: errors', () => {
     const cwd = app({
       'cachex.config.json': json({
         caches: {
-          default: { location: 'redis://:pw-x9@h:6379/0' },
+          default: { location: 'redis://:pw-x9@h:6390/0' },
           sessions: { backend: 'memory' },
         },
       }),

@@ -34,10 +34,10 @@ describe('parseConfigText', () => {
       'caches:',
       '  default:',
       '    <<: *shared',
-      '    location: redis://h:6379/0',
+      '    location: redis://h:6390/0',
     ].join('\n');
     expect(parseConfigText(text, 'yaml', 'x.yaml')).toMatchObject({
-      caches: { default: { location: 'redis://h:6379/0' } },
+      caches: { default: { location: 'redis://h:6390/0' } },
     });
   });
 

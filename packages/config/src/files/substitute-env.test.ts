@@ -10,7 +10,7 @@ describe('substituteEnv', () => {
       {
         caches: {
           default: {
-            location: ['redis://${HOST}:6379/0', 'redis://${HOST}:6380/0'],
+            location: ['redis://${HOST}:6390/0', 'redis://${HOST}:6380/0'],
             password: '${PASSWORD}',
             timeout: 5,
             compressor: null,
@@ -24,7 +24,7 @@ describe('substituteEnv', () => {
     expect(value).toEqual({
       caches: {
         default: {
-          location: ['redis://cache.internal:6379/0', 'redis://cache.internal:6380/0'],
+          location: ['redis://cache.internal:6390/0', 'redis://cache.internal:6380/0'],
           password: env.PASSWORD,
           timeout: 5,
           compressor: null,

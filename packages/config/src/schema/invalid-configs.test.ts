@@ -25,7 +25,7 @@ const many = (input: unknown) => () => parseCachesConfig(input);
 const cases: readonly Case[] = [
   {
     name: 'bad scheme',
-    run: one({ location: `http://:${ENCODED}@cache:6379/0`, password: SECRET }),
+    run: one({ location: `http://:${ENCODED}@cache:6390/0`, password: SECRET }),
     issues: [['location', 'unknown scheme "http://"']],
   },
   {
@@ -36,7 +36,7 @@ const cases: readonly Case[] = [
   {
     name: 'sentinels on a standalone backend',
     run: one({
-      location: `redis://:${ENCODED}@cache:6379`,
+      location: `redis://:${ENCODED}@cache:6390`,
       sentinels: ['10.0.0.1:26379'],
       sentinelPassword: SENTINEL_SECRET,
     }),
@@ -214,8 +214,8 @@ const cases: readonly Case[] = [
   },
   {
     name: 'memory backend with a redis URL',
-    run: one({ backend: 'memory', location: `redis://app:${ENCODED}@cache:6379/0` }),
-    issues: [['location', 'takes no server URL ("redis://app:***@cache:6379/0")']],
+    run: one({ backend: 'memory', location: `redis://app:${ENCODED}@cache:6390/0` }),
+    issues: [['location', 'takes no server URL ("redis://app:***@cache:6390/0")']],
   },
   {
     name: 'redis backend without location',

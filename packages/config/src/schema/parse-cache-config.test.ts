@@ -23,8 +23,8 @@ function recordingLogger(): ConfigLogger & { warnings: [Record<string, unknown>,
 
 describe('backends', () => {
   const fromObjects: readonly [Backend, Record<string, unknown>, string][] = [
-    ['valkey', { location: 'redis://h:6379/0' }, 'iovalkey'],
-    ['redis', { location: 'valkey://h:6379/0' }, 'ioredis'],
+    ['valkey', { location: 'redis://h:6390/0' }, 'iovalkey'],
+    ['redis', { location: 'valkey://h:6390/0' }, 'ioredis'],
     ['valkey-sentinel', { location: 'valkey://mymaster/0', sentinels: ['h:26379'] }, 'iovalkey'],
     ['redis-sentinel', { location: 'redis://mymaster/0', sentinels: ['h:26379'] }, 'ioredis'],
     ['valkey-cluster', { location: 'valkey://n1:7000, valkey://n2:7000' }, 'iovalkey'],
@@ -44,10 +44,10 @@ describe('backends', () => {
   });
 
   const fromUrls: readonly [string, Backend, string, number][] = [
-    ['redis://cache:6379/0', 'redis', 'ioredis', 1],
+    ['redis://cache:6390/0', 'redis', 'ioredis', 1],
     ['rediss://cache:6380/0', 'redis', 'ioredis', 1],
     ['unix:///run/redis.sock', 'redis', 'ioredis', 1],
-    ['valkey://cache:6379/0', 'valkey', 'iovalkey', 1],
+    ['valkey://cache:6390/0', 'valkey', 'iovalkey', 1],
     ['valkeys://cache:6380/0', 'valkey', 'iovalkey', 1],
     ['valkey+unix:///run/valkey.sock', 'valkey', 'iovalkey', 1],
     ['redis://p/1, redis://r1/1', 'redis', 'ioredis', 2],
@@ -119,11 +119,11 @@ describe('backends', () => {
 
 describe('defaults', () => {
   it('fills every default', () => {
-    const config = parseCacheConfig('redis://cache:6379');
+    const config = parseCacheConfig('redis://cache:6390');
     expect({ ...config }).toEqual({
       alias: 'default',
       backend: 'redis',
-      location: ['redis://cache:6379'],
+      location: ['redis://cache:6390'],
       driver: 'ioredis',
       timeout: 300,
       keyPrefix: '',
@@ -181,7 +181,7 @@ describe('URL values', () => {
   it('reflects query parameters, which win over the options', () => {
     const config = parseCacheConfig({
       location:
-        'redis://h:6379/3?socket_timeout=1.5&socket_connect_timeout=2&max_connections=7&retry_on_timeout=yes',
+        'redis://h:6390/3?socket_timeout=1.5&socket_connect_timeout=2&max_connections=7&retry_on_timeout=yes',
       socketTimeout: 9,
       maxConnections: 99,
       db: 1,

@@ -8,8 +8,8 @@ describe('parseCachesConfig', () => {
     const caches = parseCachesConfig(
       {
         caches: {
-          default: 'redis://cache:6379/0',
-          sessions: { location: 'redis://cache:6379/1', timeout: 3600, keyPrefix: 'sess' },
+          default: 'redis://cache:6390/0',
+          sessions: { location: 'redis://cache:6390/1', timeout: 3600, keyPrefix: 'sess' },
           local: { backend: 'memory' },
         },
       },
