@@ -47,17 +47,41 @@ export function decodeOrUndefined(
   return reply === null ? undefined : ctx.decode(reply as Buffer, key);
 }
 
-/** Decodes an array reply element by element; nil elements become `undefined`. */
-export async function decodeArray(
-  ctx: CacheContext,
-  reply: Reply,
-  key: string,
-): Promise<unknown[]> {
-  const items = toArray(reply);
-  const out: unknown[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++)
-    out[i] = await decodeOrUndefined(ctx, items[i] ?? null, key);
+/**
+ * `items.map(fn)` for a `fn` that may return a promise (a value read through an asynchronous
+ * compressor): synchronous, with no promise and no microtask turn per item, unless an item's
+ * result is a promise; from that item on it finishes asynchronously, still in order. Replies of
+ * many values (getMany, list and hash reads) go through here: an `await` per value cost about
+ * 3 µs per value in a 100-key getMany.
+ */
+export function mapMaybe<I, O>(
+  items: readonly I[],
+  fn: (item: I, index: number) => MaybePromise<O>,
+): MaybePromise<O[]> {
+  const out: O[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const result = fn(items[i]!, i);
+    if (result instanceof Promise) return finishMapAsync(items, fn, out, i, result);
+    out[i] = result;
+  }
   return out;
+}
+
+async function finishMapAsync<I, O>(
+  items: readonly I[],
+  fn: (item: I, index: number) => MaybePromise<O>,
+  out: O[],
+  from: number,
+  pending: Promise<O>,
+): Promise<O[]> {
+  out[from] = await pending;
+  for (let i = from + 1; i < items.length; i++) out[i] = await fn(items[i]!, i);
+  return out;
+}
+
+/** Decodes an array reply element by element; nil elements become `undefined`. */
+export function decodeArray(ctx: CacheContext, reply: Reply, key: string): MaybePromise<unknown[]> {
+  return mapMaybe(toArray(reply), (item) => decodeOrUndefined(ctx, item ?? null, key));
 }
 
 /** Parses a score or float reply (`"1.5"`, `"inf"`, `"-inf"`); nil becomes `undefined`. */

@@ -8,6 +8,7 @@ import {
   decodeArray,
   decodeOrUndefined,
   encodeAll,
+  mapMaybe,
   safeRecord,
   thenMaybe,
   toScore,
@@ -117,7 +118,7 @@ export function hmgetStep<T>(
   if (fields.length === 0) return constant([]);
   return step(
     { name: 'HMGET', keys: FIRST_KEY, args: [storedKey, ...fields], read: READ },
-    (reply) => decodeArray(ctx, reply, key) as Promise<(T | undefined)[]>,
+    (reply) => decodeArray(ctx, reply, key) as MaybePromise<(T | undefined)[]>,
     key,
   );
 }
@@ -129,15 +130,20 @@ export function hgetallStep<T>(
 ): Step<Record<string, T>> {
   return step(
     { name: 'HGETALL', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
-    async (reply: Reply) => {
+    (reply: Reply) => {
       const flat = toArray(reply);
-      const entries: [string, T][] = [];
+      const fields: string[] = [];
+      const values: Reply[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
-        const value = await ctx.decode(flat[i + 1] as Buffer, key);
-        entries.push([toText(flat[i] ?? null), value as T]);
+        fields.push(toText(flat[i] ?? null));
+        values.push(flat[i + 1] ?? null);
       }
-      // safeRecord: a field named "__proto__" must stay an ordinary field.
-      return safeRecord(entries);
+      return thenMaybe(
+        mapMaybe(values, (value) => ctx.decode(value as Buffer, key)),
+        (decoded) =>
+          // safeRecord: a field named "__proto__" must stay an ordinary field.
+          safeRecord(fields.map((field, i): [string, T] => [field, decoded[i] as T])),
+      );
     },
     key,
   );
@@ -196,7 +202,7 @@ export function hkeysStep(
 export function hvalsStep<T>(ctx: CacheContext, key: string, options?: VersionOptions): Step<T[]> {
   return step(
     { name: 'HVALS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
-    (reply) => decodeArray(ctx, reply, key) as Promise<T[]>,
+    (reply) => decodeArray(ctx, reply, key) as MaybePromise<T[]>,
     key,
   );
 }

@@ -4,6 +4,7 @@ import { type AnyStep, constant } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Command, RedisArg, Reply } from '../types/transport.js';
+import { mapMaybe, thenMaybe } from './encoding.js';
 import { checkOptions } from './flags.js';
 import type { TimeoutOptions, VersionOptions } from './options.js';
 import { toArray, toInt } from './reply.js';
@@ -40,23 +41,27 @@ export function getManyStep<T>(
     commands: groups.map(
       (g): Command => ({ name: 'MGET', keys: ALL_KEYS, args: pick(stored, g), read: true }),
     ),
-    reduce: async (replies: Reply[]) => {
-      const found = new Map<string, T>();
+    reduce: (replies: Reply[]) => {
+      // The values that were found, in the caller's order of keys, then decoded in one pass
+      // (synchronously unless a compressor is asynchronous: see mapMaybe).
+      const found: (Reply | undefined)[] = new Array(userKeys.length);
       for (let gi = 0; gi < groups.length; gi++) {
         const values = toArray(replies[gi] ?? null);
         const group = groups[gi]!;
-        for (let j = 0; j < group.length; j++) {
-          const raw = values[j];
-          if (raw === null || raw === undefined) continue;
-          const key = userKeys[group[j]!]!;
-          found.set(key, (await ctx.decode(raw as Buffer, key)) as T);
-        }
+        for (let j = 0; j < group.length; j++) found[group[j]!] = values[j];
       }
-      // Keep the caller's order, whatever the grouping was.
-      if (groups.length === 1) return found;
-      const ordered = new Map<string, T>();
-      for (const k of userKeys) if (found.has(k)) ordered.set(k, found.get(k) as T);
-      return ordered;
+      const hits: number[] = [];
+      for (let i = 0; i < found.length; i++) {
+        if (found[i] !== null && found[i] !== undefined) hits.push(i);
+      }
+      return thenMaybe(
+        mapMaybe(hits, (i) => ctx.decode(found[i] as Buffer, userKeys[i]!)),
+        (decoded) => {
+          const result = new Map<string, T>();
+          for (let h = 0; h < hits.length; h++) result.set(userKeys[hits[h]!]!, decoded[h] as T);
+          return result;
+        },
+      );
     },
   };
 }

@@ -77,7 +77,7 @@ export function smembersStep<T>(
 ): Step<T[]> {
   return step(
     { name: 'SMEMBERS', keys: FIRST_KEY, args: [ctx.makeKey(key, options?.version)], read: READ },
-    (reply) => decodeArray(ctx, reply, key) as Promise<T[]>,
+    (reply) => decodeArray(ctx, reply, key) as MaybePromise<T[]>,
     key,
   );
 }

@@ -1,7 +1,8 @@
 import type { CacheContext } from '../cache-context.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { MaybePromise } from '../types/codec.js';
 import type { RedisArg, Reply } from '../types/transport.js';
-import { toScore } from './encoding.js';
+import { mapMaybe, thenMaybe, toScore } from './encoding.js';
 import { toArray } from './reply.js';
 import type { ZMembers, ZScoreBound } from './sorted-set-options.js';
 
@@ -96,11 +97,11 @@ export function parseScore(reply: Reply): number | undefined {
  * The `[member, score]` pairs of a WITHSCORES/ZPOP reply, members decoded. RESP2 sends a flat
  * `[m1, s1, m2, s2…]` list; RESP3 nests `[[m1, s1], …]`: both are read.
  */
-export async function decodePairs(
+export function decodePairs(
   ctx: CacheContext,
   reply: Reply,
   key: string,
-): Promise<[unknown, number][]> {
+): MaybePromise<[unknown, number][]> {
   const items = toArray(reply);
   const raw: [Reply, Reply][] = [];
   if (items.length > 0 && items.every((item) => Array.isArray(item))) {
@@ -109,10 +110,10 @@ export async function decodePairs(
     for (let i = 0; i + 1 < items.length; i += 2)
       raw.push([items[i] ?? null, items[i + 1] ?? null]);
   }
-  const out: [unknown, number][] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const [member, score] = raw[i]!;
-    out[i] = [await ctx.decode(member as Buffer, key), parseScore(score) ?? Number.NaN];
-  }
-  return out;
+  return mapMaybe(raw, ([member, score]) =>
+    thenMaybe(ctx.decode(member as Buffer, key), (decoded): [unknown, number] => [
+      decoded,
+      parseScore(score) ?? Number.NaN,
+    ]),
+  );
 }

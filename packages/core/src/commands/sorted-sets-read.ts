@@ -45,7 +45,7 @@ function rangeReply(
   ctx: CacheContext,
   key: string,
   withScores: boolean,
-): (reply: Reply) => Promise<Range> {
+): (reply: Reply) => MaybePromise<Range> {
   return (reply) => (withScores ? decodePairs(ctx, reply, key) : decodeArray(ctx, reply, key));
 }
 

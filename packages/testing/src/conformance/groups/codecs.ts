@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { createCodec } from '@cachex/codecs';
 import { DecodeError, EncodeError } from '@cachex/core';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,46 @@ export function codecGroup(h: Harness): void {
         expect(await cache.incr('n')).toBe(8);
       });
     }
+
+    it('an asynchronous compressor: multi-value reads decode every value, in order', async () => {
+      // A compressor whose calls return promises (as the lzma one does): reads of many values
+      // switch to asynchronous decoding from the first such value on, and must keep the order.
+      const cache = await h.cache({
+        codec: createCodec({
+          compressor: {
+            name: 'async-deflate',
+            compress: (data) => Promise.resolve(deflateSync(data)),
+            decompress: (data) => Promise.resolve(inflateSync(data)),
+          },
+        }),
+      });
+      const values: Record<string, unknown> = {
+        a: big,
+        b: 'small b',
+        c: { ...big, tag: 'c' },
+        d: 4,
+        e: { small: 'e' },
+      };
+      await cache.setMany(values);
+      const back = await cache.getMany(['e', 'missing', 'a', 'c', 'b', 'd']);
+      expect([...back.keys()]).toEqual(['e', 'a', 'c', 'b', 'd']);
+      for (const [key, value] of back) expectSameValue(value, values[key]);
+      await cache.hset('h', values);
+      expect(await cache.hgetall('h')).toEqual(values);
+      await cache.rpush('l', Object.values(values));
+      expect(await cache.lrange('l', 0, -1)).toEqual(Object.values(values));
+      await cache.zadd(
+        'z',
+        new Map<unknown, number>([
+          [big, 1],
+          ['small', 2],
+        ]),
+      );
+      expect(await cache.zrange('z', 0, -1, { withScores: true })).toEqual([
+        [big, 1],
+        ['small', 2],
+      ]);
+    });
 
     it('big integers round-trip as bigint and stay INCR-able; dates follow the serializer', async () => {
       const cache = await h.cache();
