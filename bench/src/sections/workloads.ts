@@ -63,9 +63,13 @@ function pairContenders(
   keyCount: number,
   peers: boolean,
 ): PairContender[] {
-  const cachex = (name: string, compressor: CompressorName | null): PairContender => {
-    const prefix = `${tag}-${compressor ?? 'json'}`;
-    const cache: Cache = env.cache({ compressor }, prefix);
+  const cachex = (
+    name: string,
+    compressor: CompressorName | null,
+    serializer: 'json' | 'msgpack' = 'json',
+  ): PairContender => {
+    const prefix = `${tag}-${serializer}-${compressor ?? 'none'}`;
+    const cache: Cache = env.cache({ compressor, serializer }, prefix);
     const keys = keySet(prefix, 'k', keyCount);
     return {
       name,
@@ -80,6 +84,7 @@ function pairContenders(
   const ioredis = rawKeys('ioredis');
   const contenders: PairContender[] = [
     cachex('cachex', null),
+    cachex('cachex msgpack', null, 'msgpack'),
     cachex('cachex+zstd', 'zstd'),
     {
       name: BASELINE,
@@ -165,15 +170,19 @@ async function w2(env: BenchEnvironment, clients: Clients, mode: Mode): Promise<
   const plan = mode.workloads.w2;
   const value = listValue(1024);
   const cache = env.cache({}, 'w2');
+  const cacheMsgpack = env.cache({ serializer: 'msgpack' }, 'w2');
   const keys = keySet('w2', 'k', W2_KEYS);
+  const msgpackKeys = keySet('w2', 'm', W2_KEYS);
   const rawKeys = keys.user.map((key) => `w2-raw:${key}`);
   await cache.setMany(new Map(keys.user.map((key) => [key, value])));
+  await cacheMsgpack.setMany(new Map(msgpackKeys.user.map((key) => [key, value])));
   const fill = clients.raw.pipeline();
   for (const key of rawKeys) fill.set(key, JSON.stringify(value), 'EX', 300);
   await fill.exec();
 
   const contenders: AsyncContender[] = [
     { name: 'cachex', op: (i) => cache.get(keys.user[i % W2_KEYS]!) },
+    { name: 'cachex msgpack', op: (i) => cacheMsgpack.get(msgpackKeys.user[i % W2_KEYS]!) },
     { name: BASELINE, op: async (i) => parse(await clients.raw.getBuffer(rawKeys[i % W2_KEYS]!)) },
     {
       name: 'ioredis autopipelining',
@@ -214,7 +223,10 @@ async function w3(env: BenchEnvironment, clients: Clients, mode: Mode): Promise<
   const zstd = keySet('w3-zstd', 'k', plan.keys);
   const cache = env.cache({}, 'w3-json');
   const cacheZstd = env.cache({ compressor: 'zstd' }, 'w3-zstd');
+  const msgpack = keySet('w3-msgpack', 'k', plan.keys);
+  const cacheMsgpack = env.cache({ serializer: 'msgpack' }, 'w3-msgpack');
   await cache.setMany(new Map(plain.user.map((key) => [key, value])));
+  await cacheMsgpack.setMany(new Map(msgpack.user.map((key) => [key, value])));
   await cacheZstd.setMany(new Map(zstd.user.map((key) => [key, value])));
   const rawKeys = plain.user.map((key) => `w3-raw:${key}`);
   const fill = clients.raw.pipeline();
@@ -223,6 +235,7 @@ async function w3(env: BenchEnvironment, clients: Clients, mode: Mode): Promise<
 
   const contenders: AsyncContender[] = [
     { name: 'cachex', op: () => cache.getMany(plain.user) },
+    { name: 'cachex msgpack', op: () => cacheMsgpack.getMany(msgpack.user) },
     { name: 'cachex+zstd', op: () => cacheZstd.getMany(zstd.user) },
     { name: BASELINE, op: async () => parseAll(await clients.raw.mgetBuffer(rawKeys)) },
     {

@@ -51,8 +51,8 @@ export function decodeOrUndefined(
  * `items.map(fn)` for a `fn` that may return a promise (a value read through an asynchronous
  * compressor): synchronous, with no promise and no microtask turn per item, unless an item's
  * result is a promise; from that item on it finishes asynchronously, still in order. Replies of
- * many values (getMany, list and hash reads) go through here: an `await` per value cost about
- * 3 µs per value in a 100-key getMany.
+ * many values (getMany, list and hash reads) go through here: an `await` per value cost up to
+ * 0.35 µs per value (a 100-value getMany reduce: 659 µs of CPU instead of 694 µs).
  */
 export function mapMaybe<I, O>(
   items: readonly I[],
