@@ -48,6 +48,11 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         },
       })),
+      // The benchmark's own helpers (the profile summary); the benchmark itself is `pnpm bench`.
+      {
+        extends: true as const,
+        test: { name: 'bench', root: `${root}bench`, include: ['src/**/*.test.ts'] },
+      },
       // Applications with end-to-end tests of their own.
       ...appDirs.map((dir) => ({
         extends: true as const,

@@ -36,7 +36,9 @@ const bump = (name, status) => {
   groups.set(name, g);
 };
 for (const file of testResults) {
-  const project = file.name.match(/(?:packages|apps)\/([^/]+)\//)?.[1] ?? 'other';
+  const project =
+    file.name.match(/(?:packages|apps)\/([^/]+)\//)?.[1] ??
+    (file.name.includes('/bench/') ? 'bench' : 'other');
   for (const t of file.assertionResults) {
     const status = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
     totals[status]++;
