@@ -3,6 +3,7 @@ import type { CachexError } from './errors.js';
 import type { IgnoredErrorInfo } from './ignore-exceptions.js';
 import type { KeyFunction, ReverseKeyFunction } from './key-function.js';
 import type { CacheLogger } from './logger.js';
+import type { NearCacheOptions } from './near-cache/near-cache.js';
 import type { Codec } from './types/codec.js';
 import type { Transport } from './types/transport.js';
 
@@ -81,4 +82,15 @@ export interface CacheOptions {
    * server hangs or drops packets, where each call would wait out `socketTimeoutMs`.
    */
   circuitBreaker?: boolean | CircuitBreakerOptions;
+  /**
+   * An in-process near cache of decoded values in front of the server, kept coherent by the
+   * server (`CLIENT TRACKING`): `get` of a value held in process costs neither a round trip nor a
+   * decode. The server tells the cache which keys changed; anything that could make it miss such
+   * a message (a reconnection, a failover, a lost subscriber connection) empties it, and writes
+   * of this cache drop their keys at once. Values it returns are deeply frozen (shared by every
+   * caller); values that cannot be frozen (Buffers, typed arrays, Dates) are not kept. `true` for
+   * the defaults (10,000 entries, 64 MiB, 60 s). Needs a transport that can track invalidations
+   * (standalone, sentinel); off by default.
+   */
+  nearCache?: boolean | NearCacheOptions;
 }

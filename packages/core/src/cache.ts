@@ -27,16 +27,26 @@ import {
 import { createFailurePolicy, type FailurePolicy } from './ignore-exceptions.js';
 import { defaultKeyFunction, defaultReverseKey } from './key-function.js';
 import { type AnyBuilder, FAILURE_POLICY, installCacheMethods } from './methods/install.js';
+import {
+  NearCache,
+  type NearCacheStats,
+  NOT_HELD,
+  resolveNearCacheOptions,
+} from './near-cache/near-cache.js';
+import { NearCacheTransport } from './near-cache/near-cache-transport.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 import { runStepRetrying } from './retry-on-timeout.js';
 import { SingleFlight } from './single-flight.js';
 import type { AnyStep, StepBuilder } from './step.js';
 import { validateDefaultTimeout } from './timeout.js';
-import type { ClientOptions } from './types/transport.js';
+import type { ClientOptions, InvalidationTracking, Transport } from './types/transport.js';
 import { DEFAULT_MAX_KEY_LENGTH } from './validate-key.js';
 import { resolveMaxValueSize } from './value-size.js';
 
 /** The cache's own events; the others are its transport's. */
+/** Stands for a closed cache's tracking: nothing to close, and none to start. */
+const CLOSED_TRACKING: InvalidationTracking = { close: () => Promise.resolve() };
+
 const OWN_EVENTS: ReadonlySet<CacheEventName> = new Set<CacheEventName>([
   'ignoredError',
   'circuitOpen',
@@ -73,6 +83,12 @@ export class Cache {
   readonly #policy: FailurePolicy;
   /** The cache's own events (`ignoredError`, `circuitOpen`, `circuitClose`); the others are the transport's. */
   readonly #events = new HealthEmitter<CacheEventMap>('ready');
+  /** The near cache, with the `nearCache` option. */
+  readonly #near: NearCache | undefined;
+  /** Server-assisted invalidation for the near cache, started by the first `get`. */
+  #tracking: InvalidationTracking | undefined;
+  /** The transport as given (the near cache asks it for invalidations). */
+  readonly #baseTransport: Transport;
 
   constructor(options: CacheOptions) {
     if (!options || typeof options !== 'object')
@@ -102,17 +118,36 @@ export class Cache {
       });
     }
     const breaker = resolveCircuitBreaker(options.circuitBreaker);
+    const nearOptions = resolveNearCacheOptions(options.nearCache);
+    let transport: Transport =
+      breaker === undefined
+        ? options.transport
+        : new CircuitBreakerTransport(
+            options.transport,
+            new CircuitBreaker(breaker, {
+              opened: (info) => this.#events.emit('circuitOpen', info),
+              closed: () => this.#events.emit('circuitClose'),
+            }),
+          );
+    this.#baseTransport = options.transport;
+    if (nearOptions !== undefined) {
+      if (typeof options.transport.trackInvalidations !== 'function') {
+        throw new ConfigError(
+          `nearCache needs a transport that can track invalidations (standalone or sentinel); the ${options.transport.name} transport cannot`,
+          { context: { field: 'nearCache' } },
+        );
+      }
+      this.#near = new NearCache(nearOptions);
+      transport = new NearCacheTransport(transport, this.#near);
+      Object.defineProperty(this, 'get', {
+        value: this.#nearGet,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
     this.context = createCacheContext({
-      transport:
-        breaker === undefined
-          ? options.transport
-          : new CircuitBreakerTransport(
-              options.transport,
-              new CircuitBreaker(breaker, {
-                opened: (info) => this.#events.emit('circuitOpen', info),
-                closed: () => this.#events.emit('circuitClose'),
-              }),
-            ),
+      transport,
       codec: options.codec,
       prefix,
       version,
@@ -127,6 +162,55 @@ export class Cache {
     this.#policy = createFailurePolicy(options, (error, info) =>
       this.#events.emit('ignoredError', error, info),
     );
+  }
+
+  /**
+   * `get` with the near cache: a value held in process is returned without a round trip or a
+   * decode; otherwise the value read from the server is kept, unless something made it stale
+   * while the read was in flight. Bad arguments are left to the plain `get`, which rejects.
+   */
+  #nearGet = (key: string, options?: { version?: number }): Promise<unknown> => {
+    const near = this.#near as NearCache;
+    this.#startTracking(near);
+    const plainGet = Cache.prototype.get as (key: string, options?: unknown) => Promise<unknown>;
+    let stored: string;
+    try {
+      stored = this.context.makeKey(key, options?.version);
+    } catch {
+      return plainGet.call(this, key, options);
+    }
+    const held = near.lookup(stored);
+    if (held !== NOT_HELD) return Promise.resolve(held);
+    const read = near.beginRead(stored);
+    return plainGet.call(this, key, options).then(
+      (value) => {
+        near.endRead(read, value);
+        return value;
+      },
+      (error: unknown) => {
+        near.abortRead(read);
+        throw error;
+      },
+    );
+  };
+
+  #startTracking(near: NearCache): void {
+    if (this.#tracking !== undefined) return;
+    this.#tracking = (
+      this.#baseTransport.trackInvalidations as NonNullable<Transport['trackInvalidations']>
+    ).call(this.#baseTransport, {
+      invalidate: (keys) => (keys === null ? near.flush() : near.invalidate(keys)),
+      tracking: (active) => near.setTracking(active),
+      error: (error) => near.recordError(error),
+    });
+  }
+
+  /**
+   * The near cache's counters (hits, misses, invalidations, flushes, entries, estimated bytes,
+   * whether tracking is on), or `undefined` without the `nearCache` option.
+   */
+  nearCacheStats(): NearCacheStats | undefined {
+    return this.#near?.stats();
   }
 
   /** The failure policy the installed methods run under (not public API). */
@@ -354,7 +438,16 @@ export class Cache {
 
   /** Closes the connections. Later calls reject with a `ClosedError`. */
   close(): Promise<void> {
-    return this.context.transport.close();
+    const tracking = this.#tracking;
+    // No tracking starts after close (a late get rejects with ClosedError anyway).
+    this.#tracking = CLOSED_TRACKING;
+    this.#near?.setTracking(false);
+    if (tracking === undefined || tracking === CLOSED_TRACKING)
+      return this.context.transport.close();
+    return tracking.close().then(
+      () => this.context.transport.close(),
+      () => this.context.transport.close(),
+    );
   }
 }
 

@@ -175,6 +175,7 @@ export const IGNORED_RESULTS: { readonly [M in CacheMethodName]: IgnoredResult }
   makeKey: NO_IO,
   reverseKey: NO_IO,
   getClient: NO_IO,
+  nearCacheStats: NO_IO,
   on: NO_IO,
   off: NO_IO,
 };

@@ -101,6 +101,7 @@ export {
 } from './key-spec.js';
 export type { CacheLogger } from './logger.js';
 export type { Out, Returns, ReturnsPromise } from './methods/types.js';
+export type { NearCacheOptions, NearCacheStats } from './near-cache/near-cache.js';
 export type {
   PipelineMethods,
   PipelineOptions,
@@ -122,6 +123,8 @@ export type {
   ClientOptions,
   Command,
   CommandGroup,
+  InvalidationHandlers,
+  InvalidationTracking,
   RedisArg,
   Reply,
   RouteOptions,

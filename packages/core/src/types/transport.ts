@@ -170,4 +170,34 @@ export interface Transport {
 
   /** Removes a listener added with {@link Transport.on}. */
   off?<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): unknown;
+
+  /**
+   * Server-assisted invalidation for a near cache (`CLIENT TRACKING` with a redirect to a
+   * subscriber connection on `__redis__:invalidate`). Starts at once, in the background, and
+   * keeps going across reconnections until the returned handle is closed. Optional: a cache
+   * refuses the `nearCache` option on a transport without it.
+   */
+  trackInvalidations?(handlers: InvalidationHandlers): InvalidationTracking;
+}
+
+/** What a transport tells a near cache (see {@link Transport.trackInvalidations}). */
+export interface InvalidationHandlers {
+  /**
+   * Keys changed on the server (as stored, e.g. `prefix:1:user:42`). `null`: anything may
+   * have changed (FLUSHDB, or an invalidation may have been missed): forget everything.
+   */
+  invalidate(keys: readonly string[] | null): void;
+  /**
+   * Whether the reads sent from now on are tracked. Values read while it is off must not be
+   * kept; every change (on or off) also means that what is held cannot be trusted.
+   */
+  tracking(active: boolean): void;
+  /** A failure to set tracking up (it is retried on the next reconnection). */
+  error(error: unknown): void;
+}
+
+/** A running {@link Transport.trackInvalidations}. */
+export interface InvalidationTracking {
+  /** Stops tracking and closes its subscriber connection. */
+  close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export interface DriverClient {
   disconnect(reconnect?: boolean): void;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  subscribe(...channels: string[]): Promise<unknown>;
   duplicate(options?: Record<string, unknown>): DriverClient;
 }
 

@@ -5,7 +5,10 @@ import {
   type ClientOptions,
   ClosedError,
   type CommandGroup,
+  ConfigError,
   HealthEmitter,
+  type InvalidationHandlers,
+  type InvalidationTracking,
   type RedisArg,
   type Reply,
   type RouteOptions,
@@ -22,6 +25,7 @@ import { blockingDeadline, withTimeoutLeft } from './blocking-timeout.js';
 import { closeClient } from './close-client.js';
 import { holdWritesThisTick } from './coalesce-writes.js';
 import { locateFailures, targetOf, watchClient } from './connection-target.js';
+import { InvalidationTracker } from './invalidation-tracker.js';
 import type { DriverClient, DriverName } from './load-driver.js';
 import type { ReadFrom } from './options.js';
 import { runPipeline } from './run-pipeline.js';
@@ -93,6 +97,8 @@ export class NodeTransport implements Transport {
   /** The address the primary's client last became ready on, to tell a failover. */
   #primaryAddress: string | undefined;
   #closePromise: Promise<void> | undefined;
+  /** Near caches' invalidation trackers, closed with the transport. */
+  readonly #trackers = new Set<InvalidationTracker>();
 
   constructor(setup: NodeTransportSetup) {
     this.name = setup.name;
@@ -327,6 +333,37 @@ export class NodeTransport implements Transport {
     return [await this.command(name, args)];
   }
 
+  /**
+   * Server-assisted invalidation for a near cache: `CLIENT TRACKING` on the primary's
+   * connection, redirected to a subscriber connection of its own (see `InvalidationTracker`).
+   * Reads served by replicas are not tracked this way, so a transport that reads from replicas
+   * refuses (the near cache then keeps nothing and says why in its stats).
+   */
+  trackInvalidations(handlers: InvalidationHandlers): InvalidationTracking {
+    if (this.#closed) throw new ClosedError();
+    if (this.#replicas.length > 0 && this.#readFrom !== 'primary') {
+      throw new ConfigError(
+        `nearCache cannot track reads served by replicas (readFrom: '${this.#readFrom}'); use readFrom: 'primary'`,
+        { context: { field: 'readFrom' } },
+      );
+    }
+    const subscriber = this.#primary.duplicate({
+      lazyConnect: true,
+      autoResubscribe: false,
+      connectionName: 'cachex:invalidations',
+    });
+    subscriber.on('error', (error: unknown) => this.reportError(error, subscriber));
+    watchClient(subscriber);
+    const tracker = new InvalidationTracker(this.#primary, subscriber, handlers);
+    this.#trackers.add(tracker);
+    return {
+      close: () => {
+        this.#trackers.delete(tracker);
+        return tracker.close();
+      },
+    };
+  }
+
   getClient(options?: ClientOptions): DriverClient {
     return options?.write === false ? this.#readClient() : this.#primary;
   }
@@ -349,6 +386,8 @@ export class NodeTransport implements Transport {
     // Waiting calls reject, idle connections close; busy ones are cut at once (a blocking
     // command may wait on the server for ever), and their calls reject with ClosedErrors.
     for (const client of this.#blocking.close()) this.#track(closeClient(client, false));
+    for (const tracker of this.#trackers) this.#track(tracker.close());
+    this.#trackers.clear();
     for (const client of [this.#primary, ...this.#replicas]) this.#track(closeClient(client, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
     this.#health.emit('close');
