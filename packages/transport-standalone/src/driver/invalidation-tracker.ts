@@ -39,6 +39,9 @@ export class InvalidationTracker implements InvalidationTracking {
   #run = 0;
   #active = false;
   #closed = false;
+  /** A reconnection of the subscriber the tracker itself scheduled (see #restart). */
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #restarts = 0;
 
   constructor(data: DriverClient, subscriber: DriverClient, handlers: InvalidationHandlers) {
     this.#data = data;
@@ -47,7 +50,13 @@ export class InvalidationTracker implements InvalidationTracking {
     this.#listen(subscriber, 'messageBuffer', (channel, message) => {
       if (String(channel) === CHANNEL) handlers.invalidate(toKeys(message));
     });
-    this.#listen(subscriber, 'ready', () => void this.#subscribe());
+    this.#listen(subscriber, 'ready', () => {
+      this.#restarts = 0;
+      void this.#subscribe();
+    });
+    // A driver that gives up reconnecting ends the client (a sentinel client whose lookup found
+    // no primary, during a failover): connect it again, with a backoff.
+    this.#listen(subscriber, 'end', () => this.#restart());
     this.#listen(data, 'ready', () => void this.#enable());
     for (const event of LOST_EVENTS) {
       this.#listen(subscriber, event, () => this.#lost(true));
@@ -76,6 +85,19 @@ export class InvalidationTracker implements InvalidationTracking {
       this.#subscriberId = undefined;
     }
     this.#setActive(false);
+  }
+
+  #restart(): void {
+    if (this.#closed || this.#restartTimer !== undefined) return;
+    const delay = Math.min(100 * 2 ** this.#restarts++, 2000);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (this.#closed || this.#subscriber.status !== 'end') return;
+      // A failure ends the client again, which schedules the next attempt.
+      this.#subscriber.connect().catch(() => {});
+    }, delay);
+    // Waiting to reconnect never keeps the process alive on its own.
+    this.#restartTimer.unref();
   }
 
   #fail(error: unknown): void {
@@ -123,6 +145,7 @@ export class InvalidationTracker implements InvalidationTracking {
     this.#run++;
     this.#subscriberRun++;
     this.#setActive(false);
+    if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
     for (const [client, event, listener] of this.#listeners) client.off(event, listener);
     return closeClient(this.#subscriber, false);
   }
