@@ -90,7 +90,7 @@ export interface CacheOptions {
    * of this cache drop their keys at once. Values it returns are deeply frozen (shared by every
    * caller); values that cannot be frozen (Buffers, typed arrays, Dates) are not kept. `true` for
    * the defaults (10,000 entries, 64 MiB, 60 s). Needs a transport that can track invalidations
-   * (standalone, sentinel); off by default.
+   * (standalone, sentinel, cluster); off by default.
    */
   nearCache?: boolean | NearCacheOptions;
 }

@@ -133,7 +133,7 @@ export class Cache {
     if (nearOptions !== undefined) {
       if (typeof options.transport.trackInvalidations !== 'function') {
         throw new ConfigError(
-          `nearCache needs a transport that can track invalidations (standalone or sentinel); the ${options.transport.name} transport cannot`,
+          `nearCache needs a transport that can track invalidations (standalone, sentinel or cluster); the ${options.transport.name} transport cannot`,
           { context: { field: 'nearCache' } },
         );
       }
@@ -196,13 +196,20 @@ export class Cache {
 
   #startTracking(near: NearCache): void {
     if (this.#tracking !== undefined) return;
-    this.#tracking = (
-      this.#baseTransport.trackInvalidations as NonNullable<Transport['trackInvalidations']>
-    ).call(this.#baseTransport, {
-      invalidate: (keys) => (keys === null ? near.flush() : near.invalidate(keys)),
-      tracking: (active) => near.setTracking(active),
-      error: (error) => near.recordError(error),
-    });
+    try {
+      this.#tracking = (
+        this.#baseTransport.trackInvalidations as NonNullable<Transport['trackInvalidations']>
+      ).call(this.#baseTransport, {
+        invalidate: (keys) => (keys === null ? near.flush() : near.invalidate(keys)),
+        tracking: (active) => near.setTracking(active),
+        error: (error) => near.recordError(error),
+      });
+    } catch (error) {
+      // Refused (reads served by replicas, a closed transport): gets go to the server, and the
+      // stats say why. Not tried again on every get.
+      near.recordError(error);
+      this.#tracking = CLOSED_TRACKING;
+    }
   }
 
   /**

@@ -5,7 +5,10 @@ import {
   type CachexError,
   ClosedError,
   type CommandGroup,
+  ConfigError,
   HealthEmitter,
+  type InvalidationHandlers,
+  type InvalidationTracking,
   isCachexError,
   type RedisArg,
   type Reply,
@@ -34,6 +37,7 @@ import { closeCluster } from './close-cluster.js';
 import { type ClusterClient, type ClusterConstructor, loadCluster } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
 import { watchCluster } from './cluster-failures.js';
+import { ClusterInvalidations } from './cluster-invalidations.js';
 import { runBatch } from './node-batch.js';
 import { NodeRouter } from './node-router.js';
 import type { ClusterTransportOptions } from './options.js';
@@ -82,6 +86,8 @@ export class ClusterTransport implements Transport {
   #attempts = 0;
   /** The primary of each slot (`host:port`) at the last slot map refresh. */
   #slotPrimaries: (string | undefined)[] | undefined;
+  /** Near caches' invalidation tracking, told of slot changes and closed with the transport. */
+  readonly #invalidations = new Set<ClusterInvalidations>();
 
   constructor(options: ClusterTransportOptions) {
     const setup = clusterSetup(options);
@@ -213,6 +219,7 @@ export class ClusterTransport implements Transport {
           moved.set(`${previous}>${current}`, current);
       }
       if (!changed) return;
+      for (const invalidations of this.#invalidations) invalidations.topologyChanged();
       health.emit('topologyChange', {
         reason: 'slots',
         primaries: [...new Set(now.filter((k): k is string => k !== undefined))].sort(),
@@ -282,6 +289,29 @@ export class ClusterTransport implements Transport {
   }
 
   /** The driver's `Cluster` client (reads and writes alike: it routes them itself). */
+  /**
+   * Server-assisted invalidation for a near cache: `CLIENT TRACKING` on every node connection,
+   * each redirected to a subscriber connection on the same node (see `ClusterInvalidations`).
+   * Refused when reads go to replicas through `readFrom`.
+   */
+  trackInvalidations(handlers: InvalidationHandlers): InvalidationTracking {
+    if (this.#closed) throw new ClosedError();
+    if (this.#readFrom !== 'primary') {
+      throw new ConfigError(
+        `nearCache cannot track reads served by replicas (readFrom: '${this.#readFrom}'); use readFrom: 'primary'`,
+        { context: { field: 'readFrom' } },
+      );
+    }
+    const invalidations = new ClusterInvalidations(this.#cluster, handlers);
+    this.#invalidations.add(invalidations);
+    return {
+      close: () => {
+        this.#invalidations.delete(invalidations);
+        return invalidations.close();
+      },
+    };
+  }
+
   getClient(): ClusterClient {
     return this.#cluster;
   }
@@ -302,6 +332,8 @@ export class ClusterTransport implements Transport {
     this.#health.setStatus('closed');
     this.#context.gate.close();
     this.#blocking.close();
+    for (const invalidations of this.#invalidations) this.#track(invalidations.close());
+    this.#invalidations.clear();
     this.#track(closeCluster(this.#cluster, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
     this.#health.emit('close');

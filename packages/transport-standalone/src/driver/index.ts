@@ -26,6 +26,7 @@ export {
   targetOf,
   watchClient,
 } from './connection-target.js';
+export { InvalidationTracker } from './invalidation-tracker.js';
 export type {
   DriverClient,
   DriverConstructor,
