@@ -27,6 +27,7 @@ function cacheOptions(config: ResolvedCacheConfig, transport: Transport): CacheO
   if (config.maxValueSize !== undefined) options.maxValueSize = config.maxValueSize;
   if (config.logger !== undefined) options.logger = config.logger;
   if (config.circuitBreaker !== undefined) options.circuitBreaker = config.circuitBreaker;
+  if (config.nearCache !== undefined) options.nearCache = config.nearCache;
   return options;
 }
 

@@ -2,6 +2,7 @@ import type {
   CircuitBreakerOptions,
   Compressor,
   KeyFunction,
+  NearCacheOptions,
   ReverseKeyFunction,
   Serializer,
 } from '@cachex/core';
@@ -127,6 +128,13 @@ export interface CacheConfigOptions {
    */
   readonly circuitBreaker?: boolean | CircuitBreakerOptions;
   /**
+   * An in-process near cache of decoded values, kept coherent by the server (`CLIENT
+   * TRACKING`): `{ maxEntries?, maxBytes?, ttl? }` (defaults 10,000 entries, 64 MiB, 60 s), or
+   * `true` for the defaults. Server backends only; reads must go to the primary
+   * (`readFrom: 'primary'`). Default off.
+   */
+  readonly nearCache?: boolean | NearCacheOptions;
+  /**
    * Swallow connection and timeout failures (never server replies such as WRONGTYPE): reads
    * return their default, writes `false`/`0`. Default false.
    */
@@ -243,6 +251,8 @@ export interface ResolvedCacheConfig {
   readonly retryOnTimeout: boolean;
   /** Present when given. */
   readonly circuitBreaker?: boolean | CircuitBreakerOptions;
+  /** Present when given. */
+  readonly nearCache?: boolean | NearCacheOptions;
   readonly ignoreExceptions: boolean;
   readonly logIgnoredExceptions: boolean;
   readonly logger?: ConfigLogger;

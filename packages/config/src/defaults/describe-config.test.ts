@@ -7,6 +7,17 @@ const quiet = { warn: vi.fn(), error: vi.fn() };
 const SECRETS = ['url-pa55', 'option-pa55', 'sentinel-pa55', 'PRIVATE-KEY-PEM', 'client-pa55'];
 
 describe('describeConfig', () => {
+  it('describes the near cache with its bounds', () => {
+    const config = parseCacheConfig(
+      { location: 'redis://cache.internal/0', nearCache: { maxEntries: 500, ttl: 5 } },
+      { logger: quiet },
+    );
+    expect(describeConfig(config)).toMatch(
+      /nearCache:\s+up to 500 values, 67108864 bytes, 5 s each/,
+    );
+    expect(describeConfig(parseCacheConfig({ location: 'redis://h' }))).not.toContain('nearCache');
+  });
+
   it('describes a server cache and never shows a secret', () => {
     const config = parseCacheConfig(
       {

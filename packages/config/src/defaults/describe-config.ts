@@ -76,6 +76,7 @@ function linesOf(c: ResolvedCacheConfig): Line[] {
   optional('maxKeyLength', c.maxKeyLength === undefined ? undefined : `${c.maxKeyLength} bytes`);
   optional('maxValueSize', c.maxValueSize === undefined ? undefined : `${c.maxValueSize} bytes`);
   optional('circuitBreaker', describeBreaker(c.circuitBreaker));
+  optional('nearCache', describeNearCache(c.nearCache));
   optional('username', c.username);
   optional('password', c.password === undefined ? undefined : REDACTED_VALUE);
   optional('db', c.db === undefined ? undefined : String(c.db));
@@ -157,6 +158,17 @@ function describeKeys(options: Readonly<Record<string, unknown>> | undefined): s
   if (options === undefined) return undefined;
   const keys = Object.keys(options);
   return keys.length === 0 ? '(empty)' : `keys ${keys.join(', ')} (values not shown)`;
+}
+
+function describeNearCache(value: ResolvedCacheConfig['nearCache']): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === false) return 'off';
+  const {
+    maxEntries = 10_000,
+    maxBytes = 64 * 1024 * 1024,
+    ttl = 60,
+  } = value === true ? {} : value;
+  return `up to ${maxEntries} values, ${maxBytes} bytes, ${ttl} s each`;
 }
 
 function describeBreaker(value: ResolvedCacheConfig['circuitBreaker']): string | undefined {

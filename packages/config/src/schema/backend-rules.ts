@@ -133,6 +133,25 @@ function checkCluster({ backend, location, options }: BackendRuleInput, issues: 
 }
 
 function checkMemory({ backend, options }: BackendRuleInput, issues: IssueList): void {
+  const near = options.get('nearCache');
+  if (near !== undefined && near.value !== false && !isServerBackend(backend)) {
+    issues.add(
+      near.path,
+      `needs a server backend (the ${backend} backend has no server to track invalidations), but backend is '${backend}'`,
+    );
+  }
+  const readFrom = options.get('readFrom');
+  if (
+    near !== undefined &&
+    near.value !== false &&
+    readFrom !== undefined &&
+    readFrom.value !== 'primary'
+  ) {
+    issues.add(
+      near.path,
+      `cannot track reads served by replicas: use readFrom 'primary' with nearCache (readFrom is '${String(readFrom.value)}')`,
+    );
+  }
   if (backend === 'memory') return;
   for (const name of MEMORY_ONLY) {
     const given = options.get(name);
@@ -145,7 +164,8 @@ function checkMemory({ backend, options }: BackendRuleInput, issues: IssueList):
 /**
  * The rules that tie options to the backend: a location for server backends and none (or
  * their own scheme) for memory/dummy; sentinels for sentinel backends and nowhere else;
- * database 0 and the cluster options for clusters only; `maxEntries`/`maxBytes` for memory.
+ * database 0 and the cluster options for clusters only; `maxEntries`/`maxBytes` for memory;
+ * `nearCache` for server backends reading from the primary.
  */
 export function checkBackendRules(input: BackendRuleInput, issues: IssueList): void {
   checkLocation(input, issues);

@@ -284,6 +284,37 @@ const cases: readonly Case[] = [
     issues: [['maxEntries', 'applies to the memory backend only']],
   },
   {
+    name: 'nearCache not a boolean or an object',
+    run: one({ location: 'redis://h', nearCache: 'yes' }),
+    issues: [['nearCache', 'must be true, false or { maxEntries?']],
+  },
+  {
+    name: 'nearCache ttl 0',
+    run: one({ location: 'redis://h', nearCache: { ttl: 0 } }),
+    issues: [['nearCache.ttl', 'a number of seconds greater than 0']],
+  },
+  {
+    name: 'nearCache with an unknown field',
+    run: one({ location: 'redis://h', nearCache: { maxItems: 5 } }),
+    issues: [['nearCache', 'must be true, false or { maxEntries?']],
+  },
+  {
+    name: 'nearCache on the memory backend',
+    run: one({ backend: 'memory', nearCache: true }),
+    issues: [['nearCache', 'needs a server backend']],
+  },
+  {
+    name: 'nearCache with replica reads',
+    run: one({
+      backend: 'redis-sentinel',
+      location: 'redis://mymaster/0',
+      sentinels: ['10.0.0.1:26379'],
+      readFrom: 'replica',
+      nearCache: true,
+    }),
+    issues: [['nearCache', "cannot track reads served by replicas: use readFrom 'primary'"]],
+  },
+  {
     name: 'natMap on a standalone backend',
     run: one({ location: 'redis://h', natMap: {} }),
     issues: [['natMap', 'applies to cluster backends only']],

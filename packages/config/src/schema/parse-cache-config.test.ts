@@ -163,6 +163,15 @@ describe('defaults', () => {
     expect(parseCacheConfig({ version: -2 }).version).toBe(-2);
   });
 
+  it('passes nearCache on when given (true or its options), and leaves it out otherwise', () => {
+    expect(parseCacheConfig({ location: 'redis://h', nearCache: true }).nearCache).toBe(true);
+    expect(
+      parseCacheConfig({ location: 'redis://h', nearCache: { maxEntries: 50, ttl: 0.5 } })
+        .nearCache,
+    ).toEqual({ maxEntries: 50, ttl: 0.5 });
+    expect('nearCache' in parseCacheConfig({ location: 'redis://h' })).toBe(false);
+  });
+
   it('passes maxKeyLength and maxValueSize on when given, for the cache to apply', () => {
     const config = parseCacheConfig({ maxKeyLength: 250, maxValueSize: 16 * 1024 * 1024 });
     expect(config.maxKeyLength).toBe(250);

@@ -180,6 +180,7 @@ export function resolveCache(
     socketTimeout: url.socketTimeout ?? withDefault('socketTimeout', DEFAULTS.socketTimeout),
     retryOnTimeout: url.retryOnTimeout ?? withDefault('retryOnTimeout', DEFAULTS.retryOnTimeout),
     circuitBreaker: option('circuitBreaker'),
+    nearCache: option('nearCache'),
     ignoreExceptions: withDefault('ignoreExceptions', DEFAULTS.ignoreExceptions),
     logIgnoredExceptions: withDefault('logIgnoredExceptions', DEFAULTS.logIgnoredExceptions),
     logger: option('logger'),

@@ -92,6 +92,19 @@ const CIRCUIT_BREAKER = v.union(
     `must be true, false or { failureThreshold?: integer ≥ 1, openMs?: integer ≥ 1 }, got ${describeType(issue.input)}`,
 );
 
+const NEAR_CACHE = v.union(
+  [
+    v.boolean(),
+    v.strictObject({
+      maxEntries: v.optional(numeric('an integer ≥ 1', { integer: true, min: 1 })),
+      maxBytes: v.optional(numeric('an integer ≥ 1 (bytes)', { integer: true, min: 1 })),
+      ttl: v.optional(numeric(SECONDS, { above: 0 })),
+    }),
+  ],
+  (issue) =>
+    `must be true, false or { maxEntries?: integer ≥ 1, maxBytes?: integer ≥ 1, ttl?: seconds > 0 }, got ${describeType(issue.input)}`,
+);
+
 /**
  * The options checked by a valibot schema alone. Serializer, compressor, tls, sentinelTls and
  * sentinels need more than a schema (lists, suggestions, normalizing); see their modules.
@@ -110,6 +123,7 @@ export const SIMPLE_OPTION_SCHEMAS = {
   socketTimeout: numeric(SECONDS, { above: 0 }),
   retryOnTimeout: flag(),
   circuitBreaker: CIRCUIT_BREAKER,
+  nearCache: NEAR_CACHE,
   ignoreExceptions: flag(),
   logIgnoredExceptions: flag(),
   logger: LOGGER,
