@@ -33,6 +33,25 @@ interface ClientWithOptions {
 }
 
 describe('createCache maps the configuration onto the transport and the cache', () => {
+  it('nearCache from the configuration: values are held in process and kept coherent', async () => {
+    const cache = open({
+      location: getTestServers().standalone.url,
+      keyPrefix: randomPrefix(),
+      nearCache: { maxEntries: 100, ttl: 30 },
+    });
+    await cache.get('warm-up');
+    for (let i = 0; i < 100 && cache.nearCacheStats()?.tracking !== true; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(cache.nearCacheStats()?.tracking).toBe(true);
+    await cache.set('k', { v: 1 });
+    expect(await cache.get('k')).toEqual({ v: 1 });
+    expect(await cache.get('k')).toEqual({ v: 1 });
+    expect(cache.nearCacheStats()?.hits).toBe(1);
+    await cache.set('k', { v: 2 });
+    expect(await cache.get('k')).toEqual({ v: 2 });
+  });
+
   it('turns seconds into milliseconds, and passes db and clientOptions on', () => {
     const connectionName = `cx-all-${randomBytes(4).toString('hex')}`;
     const cache = open({
