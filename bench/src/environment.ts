@@ -1,5 +1,5 @@
 import { type CodecOptions, createCodec } from '@cachex/codecs';
-import { type Cache, createCache } from '@cachex/core';
+import { type Cache, type CacheOptions, createCache } from '@cachex/core';
 import type { RedisServerHandle } from '@cachex/testing/servers';
 import { createStandaloneTransport } from '@cachex/transport-standalone';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -20,8 +20,11 @@ export type NodeRedisClient = ReturnType<typeof makeNodeRedis>;
  */
 export interface BenchEnvironment {
   readonly server: RedisServerHandle;
-  /** A cache on its own standalone transport (ioredis driver), closed by {@link closeAll}. */
-  cache(codec: CodecOptions, keyPrefix: string): Cache;
+  /**
+   * A cache on its own standalone transport (ioredis driver), closed by {@link closeAll}.
+   * `options` adds cache options (`nearCache`, …) to the transport, codec and prefix.
+   */
+  cache(codec: CodecOptions, keyPrefix: string, options?: ExtraCacheOptions): Cache;
   /** A raw ioredis client, closed by {@link closeAll}. */
   raw(options?: RedisOptions): Redis;
   /** A raw iovalkey client (the ioredis fork; RESP2 only), closed by {@link closeAll}. */
@@ -30,6 +33,9 @@ export interface BenchEnvironment {
   nodeRedis(): Promise<NodeRedisClient>;
   closeAll(): Promise<void>;
 }
+
+/** Cache options besides the ones {@link BenchEnvironment.cache} sets itself. */
+export type ExtraCacheOptions = Omit<CacheOptions, 'transport' | 'codec' | 'keyPrefix'>;
 
 /**
  * Raw ioredis as a user would configure it, except `protocol: 2`: the cachex transport speaks
@@ -44,8 +50,9 @@ export function createEnvironment(server: RedisServerHandle): BenchEnvironment {
   const nodeRedisClients: NodeRedisClient[] = [];
   return {
     server,
-    cache(codec, keyPrefix) {
+    cache(codec, keyPrefix, options) {
       const cache = createCache({
+        ...options,
         transport: createStandaloneTransport({ location: `${server.url}/0`, driver: 'ioredis' }),
         codec: createCodec(codec),
         keyPrefix,

@@ -17,6 +17,7 @@ import { largeSection } from './sections/large.js';
 import { latencySection } from './sections/latency.js';
 import { manySection } from './sections/many.js';
 import { memorySection } from './sections/memory.js';
+import { nearCacheMemorySection, nearCacheSection } from './sections/near-cache.js';
 import { throughputSection } from './sections/throughput.js';
 import { standaloneGetManyRate, workloadsSection } from './sections/workloads.js';
 
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     // A private cluster of its own (started and stopped inside the section).
     await record(() => clusterSection(mode, standaloneGetManyRate(workloads)));
     await record(() => largeSection(env, mode));
+    await record(() => nearCacheSection(env, mode));
+    await record(() => nearCacheMemorySection(env, mode));
   } finally {
     // Server sections are done (or one failed): close connections, then stop the server.
     await env.closeAll();

@@ -31,6 +31,18 @@ export interface Mode {
   codec: { rounds: number; budgetMs: number };
   /** Section 8: the memory transport. */
   memory: { rounds: number; opsPerRound: number; warmup: number };
+  /**
+   * Section 9: near cache hits in the W2 shape (gets per round, `concurrency` in flight), then
+   * `memoryKeys` distinct values read once each through a near cache of `memoryMaxBytes`.
+   */
+  nearCache: {
+    rounds: number;
+    opsPerRound: number;
+    concurrency: number;
+    warmup: number;
+    memoryKeys: number;
+    memoryMaxBytes: number;
+  };
 }
 
 const DEFAULT_MODE: Mode = {
@@ -49,6 +61,14 @@ const DEFAULT_MODE: Mode = {
   large: { rounds: 9, pairsPerRound: 60, warmup: 20, bytes: 100 * 1024 },
   codec: { rounds: 5, budgetMs: 60 },
   memory: { rounds: 7, opsPerRound: 50000, warmup: 10000 },
+  nearCache: {
+    rounds: 9,
+    opsPerRound: 20000,
+    concurrency: 256,
+    warmup: 10000,
+    memoryKeys: 20000,
+    memoryMaxBytes: 8 * 1024 * 1024,
+  },
 };
 
 const QUICK_MODE: Mode = {
@@ -67,6 +87,14 @@ const QUICK_MODE: Mode = {
   large: { rounds: 3, pairsPerRound: 10, warmup: 3, bytes: 100 * 1024 },
   codec: { rounds: 1, budgetMs: 10 },
   memory: { rounds: 3, opsPerRound: 5000, warmup: 2000 },
+  nearCache: {
+    rounds: 3,
+    opsPerRound: 3000,
+    concurrency: 256,
+    warmup: 1000,
+    memoryKeys: 20000,
+    memoryMaxBytes: 8 * 1024 * 1024,
+  },
 };
 
 /** Reads the mode from the command line (`--quick`); unknown flags are an error, not ignored. */
