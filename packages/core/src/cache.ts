@@ -89,6 +89,8 @@ export class Cache {
   #tracking: InvalidationTracking | undefined;
   /** The transport as given (the near cache asks it for invalidations). */
   readonly #baseTransport: Transport;
+  /** With `nearCache.broadcast`: the key prefixes the server reports changes of. */
+  #broadcastPrefixes: readonly string[] | undefined;
 
   constructor(options: CacheOptions) {
     if (!options || typeof options !== 'object')
@@ -139,6 +141,12 @@ export class Cache {
       }
       this.#near = new NearCache(nearOptions);
       transport = new NearCacheTransport(transport, this.#near);
+      if (nearOptions.broadcast) {
+        // The stored keys of the default key function start with `prefix:`; a custom one's
+        // could be anything, so then every key's changes are reported.
+        this.#broadcastPrefixes =
+          options.keyFunction === undefined && prefix !== '' ? [`${prefix}:`] : [];
+      }
       Object.defineProperty(this, 'get', {
         value: this.#nearGet,
         writable: true,
@@ -199,11 +207,17 @@ export class Cache {
     try {
       this.#tracking = (
         this.#baseTransport.trackInvalidations as NonNullable<Transport['trackInvalidations']>
-      ).call(this.#baseTransport, {
-        invalidate: (keys) => (keys === null ? near.flush() : near.invalidate(keys)),
-        tracking: (active) => near.setTracking(active),
-        error: (error) => near.recordError(error),
-      });
+      ).call(
+        this.#baseTransport,
+        {
+          invalidate: (keys) => (keys === null ? near.flush() : near.invalidate(keys)),
+          tracking: (active) => near.setTracking(active),
+          error: (error) => near.recordError(error),
+        },
+        this.#broadcastPrefixes === undefined
+          ? undefined
+          : { broadcastPrefixes: this.#broadcastPrefixes },
+      );
     } catch (error) {
       // Refused (reads served by replicas, a closed transport): gets go to the server, and the
       // stats say why. Not tried again on every get.

@@ -124,6 +124,7 @@ export type {
   Command,
   CommandGroup,
   InvalidationHandlers,
+  InvalidationOptions,
   InvalidationTracking,
   RedisArg,
   Reply,

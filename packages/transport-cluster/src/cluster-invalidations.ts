@@ -1,4 +1,4 @@
-import type { InvalidationHandlers, InvalidationTracking } from '@cachex/core';
+import type { InvalidationHandlers, InvalidationOptions, InvalidationTracking } from '@cachex/core';
 import { type DriverClient, InvalidationTracker } from '@cachex/transport-standalone/driver';
 import type { ClusterClient, NodeClient } from './cluster-client.js';
 
@@ -15,6 +15,7 @@ import type { ClusterClient, NodeClient } from './cluster-client.js';
 export class ClusterInvalidations implements InvalidationTracking {
   readonly #cluster: ClusterClient;
   readonly #handlers: InvalidationHandlers;
+  readonly #options: InvalidationOptions | undefined;
   readonly #trackers = new Map<NodeClient, InvalidationTracker>();
   readonly #tracked = new Set<NodeClient>();
   readonly #onAdded = (node: unknown): void => this.#add(node as NodeClient);
@@ -22,9 +23,14 @@ export class ClusterInvalidations implements InvalidationTracking {
   #active = false;
   #closed = false;
 
-  constructor(cluster: ClusterClient, handlers: InvalidationHandlers) {
+  constructor(
+    cluster: ClusterClient,
+    handlers: InvalidationHandlers,
+    options?: InvalidationOptions,
+  ) {
     this.#cluster = cluster;
     this.#handlers = handlers;
+    this.#options = options;
     cluster.on('+node', this.#onAdded);
     cluster.on('-node', this.#onRemoved);
     for (const node of cluster.nodes('all')) this.#add(node);
@@ -44,15 +50,20 @@ export class ClusterInvalidations implements InvalidationTracking {
     });
     // Its failures surface as tracking being off; the node's own errors are reported already.
     subscriber.on('error', () => {});
-    const tracker = new InvalidationTracker(node, subscriber, {
-      invalidate: (keys) => this.#handlers.invalidate(keys),
-      tracking: (active) => {
-        if (active) this.#tracked.add(node);
-        else this.#tracked.delete(node);
-        this.#update();
+    const tracker = new InvalidationTracker(
+      node,
+      subscriber,
+      {
+        invalidate: (keys) => this.#handlers.invalidate(keys),
+        tracking: (active) => {
+          if (active) this.#tracked.add(node);
+          else this.#tracked.delete(node);
+          this.#update();
+        },
+        error: (error) => this.#handlers.error(error),
       },
-      error: (error) => this.#handlers.error(error),
-    });
+      this.#options,
+    );
     this.#trackers.set(node, tracker);
     this.#update();
   }

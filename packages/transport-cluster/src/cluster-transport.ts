@@ -8,6 +8,7 @@ import {
   ConfigError,
   HealthEmitter,
   type InvalidationHandlers,
+  type InvalidationOptions,
   type InvalidationTracking,
   isCachexError,
   type RedisArg,
@@ -294,7 +295,10 @@ export class ClusterTransport implements Transport {
    * each redirected to a subscriber connection on the same node (see `ClusterInvalidations`).
    * Refused when reads go to replicas through `readFrom`.
    */
-  trackInvalidations(handlers: InvalidationHandlers): InvalidationTracking {
+  trackInvalidations(
+    handlers: InvalidationHandlers,
+    options?: InvalidationOptions,
+  ): InvalidationTracking {
     if (this.#closed) throw new ClosedError();
     if (this.#readFrom !== 'primary') {
       throw new ConfigError(
@@ -302,7 +306,7 @@ export class ClusterTransport implements Transport {
         { context: { field: 'readFrom' } },
       );
     }
-    const invalidations = new ClusterInvalidations(this.#cluster, handlers);
+    const invalidations = new ClusterInvalidations(this.#cluster, handlers, options);
     this.#invalidations.add(invalidations);
     return {
       close: () => {

@@ -124,6 +124,37 @@ describe.each(['ioredis', 'iovalkey'] as const)('near cache (%s)', (driver) => {
   });
 });
 
+describe('near cache in broadcasting mode', () => {
+  it('the server tracks the key prefix (BCAST), and changes by another client are seen', async () => {
+    const { url } = getTestServers().standalone;
+    const prefix = randomPrefix();
+    const transport = createStandaloneTransport({ location: url });
+    const cache = createCache({
+      transport,
+      codec: createCodec(),
+      keyPrefix: prefix,
+      nearCache: { broadcast: true },
+    });
+    opened.push(cache);
+    const raw = rawClient();
+    await trackingOn(cache);
+    // The data connection's tracking: broadcasting, for the cache's prefix only.
+    const info = (await (
+      transport.getClient() as unknown as { call(...args: string[]): Promise<unknown[]> }
+    ).call('CLIENT', 'TRACKINGINFO')) as unknown[];
+    const field = (name: string): unknown => info[info.indexOf(name) + 1];
+    expect((field('flags') as string[]).map(String)).toContain('bcast');
+    expect((field('prefixes') as string[]).map(String)).toEqual([`${prefix}:`]);
+
+    await cache.set('b', 'one');
+    expect(await cache.get('b')).toBe('one');
+    expect(await cache.get('b')).toBe('one');
+    await raw.set(cache.makeKey('b'), JSON.stringify('two'));
+    await until(async () => (await cache.get('b')) === 'two', 2000);
+    expect(cache.nearCacheStats()!.invalidations).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('near cache across processes', () => {
   it('a reader never returns a value older than the previous write once 50 ms have passed', async () => {
     const prefix = randomPrefix();

@@ -99,10 +99,11 @@ const NEAR_CACHE = v.union(
       maxEntries: v.optional(numeric('an integer ≥ 1', { integer: true, min: 1 })),
       maxBytes: v.optional(numeric('an integer ≥ 1 (bytes)', { integer: true, min: 1 })),
       ttl: v.optional(numeric(SECONDS, { above: 0 })),
+      broadcast: v.optional(flag()),
     }),
   ],
   (issue) =>
-    `must be true, false or { maxEntries?: integer ≥ 1, maxBytes?: integer ≥ 1, ttl?: seconds > 0 }, got ${describeType(issue.input)}`,
+    `must be true, false or { maxEntries?: integer ≥ 1, maxBytes?: integer ≥ 1, ttl?: seconds > 0, broadcast?: boolean }, got ${describeType(issue.input)}`,
 );
 
 /**

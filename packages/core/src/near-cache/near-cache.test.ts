@@ -146,7 +146,9 @@ describe('resolveNearCacheOptions', () => {
       maxEntries: 10_000,
       maxBytes: 64 * 1024 * 1024,
       ttlMs: 60_000,
+      broadcast: false,
     });
+    expect(resolveNearCacheOptions({ broadcast: true })?.broadcast).toBe(true);
     expect(resolveNearCacheOptions({ ttl: 0.5 })?.ttlMs).toBe(500);
   });
 
@@ -156,6 +158,7 @@ describe('resolveNearCacheOptions', () => {
     [{ maxBytes: -1 }, 'nearCache.maxBytes'],
     [{ ttl: Number.POSITIVE_INFINITY }, 'nearCache.ttl'],
     [{ ttl: '5' }, 'nearCache.ttl'],
+    [{ broadcast: 'yes' }, 'nearCache.broadcast'],
     ['yes', 'nearCache'],
   ])('%j is a ConfigError naming %s', (option, field) => {
     try {

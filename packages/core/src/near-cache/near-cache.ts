@@ -20,6 +20,14 @@ export interface NearCacheOptions {
    * the bound on how long a value outlives its expiry on the server). Default 60.
    */
   ttl?: number;
+  /**
+   * Broadcasting mode: the server reports every change of a key under the cache's key prefix
+   * (`CLIENT TRACKING … BCAST PREFIX <keyPrefix>:`), whether this process read it or not,
+   * instead of remembering which keys each connection read. Less memory on the server, more
+   * messages when keys this process never reads change often. With a custom `keyFunction` the
+   * prefix is not known and every key's changes are reported. Default false.
+   */
+  broadcast?: boolean;
 }
 
 /** Counters of a cache's near cache (`cache.nearCacheStats()`). */
@@ -47,6 +55,7 @@ export interface ResolvedNearCacheOptions {
   maxEntries: number;
   maxBytes: number;
   ttlMs: number;
+  broadcast: boolean;
 }
 
 const DEFAULTS = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttl: 60 };
@@ -66,6 +75,16 @@ function positive(value: unknown, field: string, integer: boolean): number {
   return value;
 }
 
+function flag(value: unknown, field: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new ConfigError(`nearCache.${field} must be true or false`, {
+      context: { field: `nearCache.${field}` },
+    });
+  }
+  return value;
+}
+
 /** Validates the `nearCache` option (`true` = the defaults); undefined when it is off. */
 export function resolveNearCacheOptions(
   option: boolean | NearCacheOptions | undefined,
@@ -81,6 +100,7 @@ export function resolveNearCacheOptions(
     maxEntries: positive(given.maxEntries ?? DEFAULTS.maxEntries, 'maxEntries', true),
     maxBytes: positive(given.maxBytes ?? DEFAULTS.maxBytes, 'maxBytes', true),
     ttlMs: positive(given.ttl ?? DEFAULTS.ttl, 'ttl', false) * 1000,
+    broadcast: flag(given.broadcast, 'broadcast'),
   };
 }
 
@@ -124,7 +144,7 @@ export class NearCache {
   #flushes = 0;
   #lastError: string | undefined;
 
-  constructor(options: ResolvedNearCacheOptions) {
+  constructor(options: Pick<ResolvedNearCacheOptions, 'maxEntries' | 'maxBytes' | 'ttlMs'>) {
     this.#lru = new LRUCache<string, Entry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,

@@ -177,7 +177,20 @@ export interface Transport {
    * keeps going across reconnections until the returned handle is closed. Optional: a cache
    * refuses the `nearCache` option on a transport without it.
    */
-  trackInvalidations?(handlers: InvalidationHandlers): InvalidationTracking;
+  trackInvalidations?(
+    handlers: InvalidationHandlers,
+    options?: InvalidationOptions,
+  ): InvalidationTracking;
+}
+
+/** Options of {@link Transport.trackInvalidations}. */
+export interface InvalidationOptions {
+  /**
+   * Broadcasting mode (`BCAST PREFIX …`): the server reports every change of a key starting
+   * with one of these prefixes, read or not, and remembers nothing per connection. An empty
+   * list: every key. Absent: the default mode (the keys each connection read).
+   */
+  readonly broadcastPrefixes?: readonly string[];
 }
 
 /** What a transport tells a near cache (see {@link Transport.trackInvalidations}). */

@@ -1,4 +1,4 @@
-import type { InvalidationHandlers, InvalidationTracking } from '@cachex/core';
+import type { InvalidationHandlers, InvalidationOptions, InvalidationTracking } from '@cachex/core';
 import { closeClient } from './close-client.js';
 import type { DriverClient } from './load-driver.js';
 
@@ -32,6 +32,8 @@ export class InvalidationTracker implements InvalidationTracking {
   readonly #data: DriverClient;
   readonly #subscriber: DriverClient;
   readonly #handlers: InvalidationHandlers;
+  /** The arguments after `REDIRECT <id>`: `BCAST PREFIX p…` in broadcasting mode. */
+  readonly #mode: string[];
   readonly #listeners: [DriverClient, string, (...args: unknown[]) => void][] = [];
   /** The subscriber connection's CLIENT ID, while it is subscribed. */
   #subscriberId: string | undefined;
@@ -43,10 +45,18 @@ export class InvalidationTracker implements InvalidationTracking {
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #restarts = 0;
 
-  constructor(data: DriverClient, subscriber: DriverClient, handlers: InvalidationHandlers) {
+  constructor(
+    data: DriverClient,
+    subscriber: DriverClient,
+    handlers: InvalidationHandlers,
+    options: InvalidationOptions = {},
+  ) {
     this.#data = data;
     this.#subscriber = subscriber;
     this.#handlers = handlers;
+    const prefixes = options.broadcastPrefixes;
+    this.#mode =
+      prefixes === undefined ? [] : ['BCAST', ...prefixes.flatMap((prefix) => ['PREFIX', prefix])];
     this.#listen(subscriber, 'messageBuffer', (channel, message) => {
       if (String(channel) === CHANNEL) handlers.invalidate(toKeys(message));
     });
@@ -128,7 +138,7 @@ export class InvalidationTracker implements InvalidationTracking {
     const id = this.#subscriberId;
     if (id === undefined || this.#closed) return;
     try {
-      await this.#data.callBuffer('CLIENT', 'TRACKING', 'on', 'REDIRECT', id);
+      await this.#data.callBuffer('CLIENT', 'TRACKING', 'on', 'REDIRECT', id, ...this.#mode);
     } catch (error) {
       this.#fail(error);
       return;

@@ -8,6 +8,7 @@ import {
   ConfigError,
   HealthEmitter,
   type InvalidationHandlers,
+  type InvalidationOptions,
   type InvalidationTracking,
   type RedisArg,
   type Reply,
@@ -339,7 +340,10 @@ export class NodeTransport implements Transport {
    * Reads served by replicas are not tracked this way, so a transport that reads from replicas
    * refuses (the near cache then keeps nothing and says why in its stats).
    */
-  trackInvalidations(handlers: InvalidationHandlers): InvalidationTracking {
+  trackInvalidations(
+    handlers: InvalidationHandlers,
+    options?: InvalidationOptions,
+  ): InvalidationTracking {
     if (this.#closed) throw new ClosedError();
     if (this.#replicas.length > 0 && this.#readFrom !== 'primary') {
       throw new ConfigError(
@@ -354,7 +358,7 @@ export class NodeTransport implements Transport {
     });
     subscriber.on('error', (error: unknown) => this.reportError(error, subscriber));
     watchClient(subscriber);
-    const tracker = new InvalidationTracker(this.#primary, subscriber, handlers);
+    const tracker = new InvalidationTracker(this.#primary, subscriber, handlers, options);
     this.#trackers.add(tracker);
     return {
       close: () => {
