@@ -34,6 +34,7 @@ import {
   resolveNearCacheOptions,
 } from './near-cache/near-cache.js';
 import { NearCacheTransport } from './near-cache/near-cache-transport.js';
+import { ABSENT, nearReadStep } from './near-cache/near-read.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 import { runStepRetrying } from './retry-on-timeout.js';
 import { SingleFlight } from './single-flight.js';
@@ -177,12 +178,14 @@ export class Cache {
    * decode; otherwise the value read from the server is kept, unless something made it stale
    * while the read was in flight. Bad arguments are left to the plain `get`, which rejects.
    */
-  #nearGet = (key: string, options?: { version?: number }): Promise<unknown> => {
+  #nearGet = (key: string, options?: { version?: number; default?: unknown }): Promise<unknown> => {
     const near = this.#near as NearCache;
     this.#startTracking(near);
     const plainGet = Cache.prototype.get as (key: string, options?: unknown) => Promise<unknown>;
     let stored: string;
     try {
+      // Checks the key and the options as the plain get does (a bad one rejects there).
+      if (options !== undefined) getStep(this.context, key, options);
       stored = this.context.makeKey(key, options?.version);
     } catch {
       return plainGet.call(this, key, options);
@@ -190,15 +193,16 @@ export class Cache {
     const held = near.lookup(stored);
     if (held !== NOT_HELD) return Promise.resolve(held);
     const read = near.beginRead(stored);
-    return plainGet.call(this, key, options).then(
-      (value) => {
-        near.endRead(read, value);
-        return value;
-      },
-      (error: unknown) => {
-        near.abortRead(read);
-        throw error;
-      },
+    // Tracking is off: nothing read now could be kept.
+    if (read === undefined) return plainGet.call(this, key, options);
+    return this.#guard('get', [key, options], () =>
+      this.#send(nearReadStep(this.context, key, stored, near, read)).then(
+        (value) => (value === ABSENT ? options?.default : value),
+        (error: unknown) => {
+          near.abortRead(read);
+          throw error;
+        },
+      ),
     );
   };
 

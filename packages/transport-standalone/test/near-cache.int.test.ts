@@ -88,6 +88,26 @@ describe.each(['ioredis', 'iovalkey'] as const)('near cache (%s)', (driver) => {
     expect(await cache.get('a')).toBe(3);
   });
 
+  it('a default for a missing key is never held as its value', async () => {
+    const cache = nearCache(driver);
+    await trackingOn(cache);
+    expect(await cache.get('absent', { default: 'fallback' })).toBe('fallback');
+    expect(await cache.get('absent', { default: 'fallback' })).toBe('fallback');
+    expect(await cache.get('absent')).toBeUndefined();
+    await expect(cache.get('absent', 5 as never)).rejects.toThrow(/options must be an object/);
+  });
+
+  it('a value is not served after its key expires on the server', async () => {
+    const cache = nearCache(driver);
+    await trackingOn(cache);
+    await cache.set('short', 'soon gone', { timeout: 0.3 });
+    expect(await cache.get('short')).toBe('soon gone');
+    expect(await cache.get('short')).toBe('soon gone');
+    expect(cache.nearCacheStats()!.hits).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await cache.get('short')).toBeUndefined();
+  });
+
   it('a FLUSHDB by another client empties it (the server sends a null invalidation)', async () => {
     const cache = nearCache(driver);
     const raw = rawClient();

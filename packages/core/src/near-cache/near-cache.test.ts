@@ -108,6 +108,19 @@ describe('NearCache', () => {
     expect(bySize.lookup('k99')).toBe('x'.repeat(200));
   });
 
+  it("keeps a value no longer than its key's remaining time on the server", async () => {
+    const near = tracked({ maxEntries: 10, maxBytes: 10_000, ttlMs: 60_000 });
+    near.endRead(near.beginRead('short'), 1, 30);
+    near.endRead(near.beginRead('forever'), 2, -1);
+    near.endRead(near.beginRead('gone'), 3, -2);
+    expect(near.lookup('short')).toBe(1);
+    expect(near.lookup('forever')).toBe(2);
+    expect(near.lookup('gone')).toBe(NOT_HELD);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(near.lookup('short')).toBe(NOT_HELD);
+    expect(near.lookup('forever')).toBe(2);
+  });
+
   it('drops a value after ttl', async () => {
     const near = tracked({ maxEntries: 10, maxBytes: 10_000, ttlMs: 30 });
     read(near, 'k', 1);

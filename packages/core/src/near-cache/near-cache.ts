@@ -135,6 +135,7 @@ interface Entry {
  */
 export class NearCache {
   readonly #lru: LRUCache<string, Entry>;
+  readonly #ttlMs: number;
   readonly #pending = new Map<string, PendingKey>();
   #tracking = false;
   #generation = 0;
@@ -145,6 +146,7 @@ export class NearCache {
   #lastError: string | undefined;
 
   constructor(options: Pick<ResolvedNearCacheOptions, 'maxEntries' | 'maxBytes' | 'ttlMs'>) {
+    this.#ttlMs = options.ttlMs;
     this.#lru = new LRUCache<string, Entry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
@@ -176,12 +178,18 @@ export class NearCache {
     return { key, generation: this.#generation, state, version: state.version };
   }
 
-  /** Ends a read; keeps `value` if nothing made it stale meanwhile. */
-  endRead(read: NearRead | undefined, value: unknown): void {
+  /**
+   * Ends a read; keeps `value` if nothing made it stale meanwhile, for at most `ttl` and, when
+   * `remainingMs` (the key's PTTL) is given and positive, no longer than the key lives on the
+   * server. A PTTL of -2 (the key is gone already) keeps nothing.
+   */
+  endRead(read: NearRead | undefined, value: unknown, remainingMs?: number): void {
     if (read === undefined) return;
     this.#release(read);
     if (
       value === undefined ||
+      remainingMs === -2 ||
+      (remainingMs !== undefined && Number.isNaN(remainingMs)) ||
       !this.#tracking ||
       read.generation !== this.#generation ||
       read.version !== read.state.version
@@ -192,7 +200,10 @@ export class NearCache {
     // Values that cannot be frozen (typed arrays, Buffers) would be shared mutable state: read
     // them from the server each time instead.
     if (bytes < 0) return;
-    this.#lru.set(read.key, { value, bytes: bytes + read.key.length * 2 });
+    const entry = { value, bytes: bytes + read.key.length * 2 };
+    if (remainingMs !== undefined && remainingMs > 0 && remainingMs < this.#ttlMs) {
+      this.#lru.set(read.key, entry, { ttl: remainingMs });
+    } else this.#lru.set(read.key, entry);
   }
 
   /** Ends a read that failed. */
