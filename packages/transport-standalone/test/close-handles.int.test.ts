@@ -28,6 +28,17 @@ if (scenario === 'used') {
     outcome(transport.command('GET', ['k'])),
     outcome(transport.command('BLPOP', ['l', 0], { blocking: true })),
   ];
+} else if (scenario === 'tracking' || scenario === 'tracking-down') {
+  // A near cache's invalidation tracking: a subscriber connection of its own, and on a server
+  // that is down, its reconnection attempts.
+  let active = false;
+  transport.trackInvalidations({
+    invalidate() {},
+    tracking(on) { active = on; },
+    error() {},
+  });
+  await outcome(transport.command('GET', [key]));
+  if (scenario === 'tracking') await waitFor(() => active);
 } else if (scenario === 'connecting') {
   // close() at once, while the first connection attempt is under way.
   pending = [
@@ -82,6 +93,25 @@ describe('close() leaves no handle behind', () => {
       expect(lingeringHandles(result.resources), drivers[i]).toEqual([]);
       expect(result.killed, drivers[i]).toBe(false);
       expect(result.exitCode, drivers[i]).toBe(0);
+    }
+  });
+
+  it('a transport tracking invalidations for a near cache (server up, and down)', async () => {
+    const { url } = getTestServers().standalone;
+    const port = await findFreePort();
+    for (const driver of drivers) {
+      for (const [scenario, location, code] of [
+        ['tracking', url, 'ok'],
+        ['tracking-down', `redis://127.0.0.1:${port}`, 'E_CONNECTION'],
+      ] as const) {
+        const label = `${driver} ${scenario}`;
+        const result = await runChild(scenario, driver, location);
+        expect(result.stderr, label).toBe('');
+        expect(result.codes, label).toEqual([code]);
+        expect(lingeringHandles(result.resources), label).toEqual([]);
+        expect(result.killed, label).toBe(false);
+        expect(result.exitCode, label).toBe(0);
+      }
     }
   });
 
