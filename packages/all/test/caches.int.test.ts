@@ -213,3 +213,35 @@ describe('createCaches: health of caches that share a transport', () => {
     expect(sessions.status).toBe('ready');
   });
 });
+
+describe('createCaches: near caches that share a connection', () => {
+  it('both stay coherent on one tracking setup, and the one left open stays so after the other closes', async () => {
+    const location = getTestServers().standalone.url;
+    const caches = track(
+      createCaches({
+        default: { location, keyPrefix: randomPrefix(), nearCache: true },
+        sessions: { location, keyPrefix: randomPrefix(), nearCache: true },
+      }),
+    );
+    const { default: first, sessions: second } = caches;
+    expect(first.getClient()).toBe(second.getClient());
+    const raw = first.getClient<{ set(key: string, value: string): Promise<unknown> }>();
+    for (const cache of [first, second]) {
+      await cache.get('warm-up');
+      await until(() => cache.nearCacheStats()?.tracking === true);
+      await cache.set('k', 1);
+      expect(await cache.get('k')).toBe(1);
+      expect(await cache.get('k')).toBe(1);
+    }
+    // Written around the caches (no local invalidation): only the server's message tells them.
+    for (const cache of [first, second]) await raw.set(cache.makeKey('k'), '2');
+    for (const cache of [first, second]) await until(async () => (await cache.get('k')) === 2);
+
+    await second.close();
+    expect(first.nearCacheStats()?.tracking).toBe(true);
+    expect(await first.get('k')).toBe(2);
+    expect(await first.get('k')).toBe(2);
+    await raw.set(first.makeKey('k'), '3');
+    await until(async () => (await first.get('k')) === 3);
+  });
+});

@@ -31,6 +31,7 @@ import {
   locateFailures,
   type ReadFrom,
   reportTo,
+  SharedTracking,
   translateDriverError,
 } from '@cachex/transport-standalone/driver';
 import { BlockingCommands, blockingClusterOptions } from './blocking-commands.js';
@@ -87,8 +88,18 @@ export class ClusterTransport implements Transport {
   #attempts = 0;
   /** The primary of each slot (`host:port`) at the last slot map refresh. */
   #slotPrimaries: (string | undefined)[] | undefined;
-  /** Near caches' invalidation tracking, told of slot changes and closed with the transport. */
-  readonly #invalidations = new Set<ClusterInvalidations>();
+  /** The near caches' invalidation tracking (one setup shared by all), told of slot changes. */
+  #invalidations: ClusterInvalidations | undefined;
+  readonly #tracking = new SharedTracking((handlers, options) => {
+    const invalidations = new ClusterInvalidations(this.#cluster, handlers, options);
+    this.#invalidations = invalidations;
+    return {
+      close: () => {
+        if (this.#invalidations === invalidations) this.#invalidations = undefined;
+        return invalidations.close();
+      },
+    };
+  });
 
   constructor(options: ClusterTransportOptions) {
     const setup = clusterSetup(options);
@@ -220,7 +231,7 @@ export class ClusterTransport implements Transport {
           moved.set(`${previous}>${current}`, current);
       }
       if (!changed) return;
-      for (const invalidations of this.#invalidations) invalidations.topologyChanged();
+      this.#invalidations?.topologyChanged();
       health.emit('topologyChange', {
         reason: 'slots',
         primaries: [...new Set(now.filter((k): k is string => k !== undefined))].sort(),
@@ -306,14 +317,7 @@ export class ClusterTransport implements Transport {
         { context: { field: 'readFrom' } },
       );
     }
-    const invalidations = new ClusterInvalidations(this.#cluster, handlers, options);
-    this.#invalidations.add(invalidations);
-    return {
-      close: () => {
-        this.#invalidations.delete(invalidations);
-        return invalidations.close();
-      },
-    };
+    return this.#tracking.join(handlers, options);
   }
 
   getClient(): ClusterClient {
@@ -336,8 +340,7 @@ export class ClusterTransport implements Transport {
     this.#health.setStatus('closed');
     this.#context.gate.close();
     this.#blocking.close();
-    for (const invalidations of this.#invalidations) this.#track(invalidations.close());
-    this.#invalidations.clear();
+    this.#track(this.#tracking.close());
     this.#track(closeCluster(this.#cluster, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
     this.#health.emit('close');

@@ -142,6 +142,43 @@ describe.each(['ioredis', 'iovalkey'] as const)('near cache (%s)', (driver) => {
   });
 });
 
+describe('near caches sharing one transport', () => {
+  it('two caches on one connection both stay coherent (one tracking setup serves both)', async () => {
+    const { url } = getTestServers().standalone;
+    const transport = createStandaloneTransport({ location: url });
+    const make = () =>
+      createCache({ transport, codec: createCodec(), keyPrefix: randomPrefix(), nearCache: true });
+    const first = make();
+    const second = make();
+    opened.push(second, first);
+    const raw = rawClient();
+    await trackingOn(first);
+    await trackingOn(second);
+    for (const cache of [first, second]) {
+      await cache.set('k', 1);
+      expect(await cache.get('k')).toBe(1);
+      expect(await cache.get('k')).toBe(1);
+    }
+    for (const cache of [first, second]) await raw.set(cache.makeKey('k'), '2');
+    for (const cache of [first, second]) {
+      await until(async () => (await cache.get('k')) === 2, 2000);
+    }
+    // A third cache asking for the broadcasting mode cannot share the connection's tracking:
+    // refused, it holds nothing and says why.
+    const third = createCache({
+      transport,
+      codec: createCodec(),
+      keyPrefix: randomPrefix(),
+      nearCache: { broadcast: true },
+    });
+    await third.set('k', 1);
+    expect(await third.get('k')).toBe(1);
+    expect(await third.get('k')).toBe(1);
+    expect(third.nearCacheStats()).toMatchObject({ hits: 0, tracking: false });
+    expect(third.nearCacheStats()!.lastError).toMatch(/must track the same way/);
+  });
+});
+
 describe('near cache and FLUSHDB', () => {
   it('a FLUSHDB by another client empties it (the server sends a null invalidation)', async () => {
     // A private server: FLUSHDB is never sent to the shared test server.

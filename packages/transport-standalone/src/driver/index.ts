@@ -47,4 +47,5 @@ export {
 } from './options.js';
 export { runPipeline } from './run-pipeline.js';
 export { callWithScript, isNoScript, scriptsOf } from './scripts.js';
+export { SharedTracking } from './shared-tracking.js';
 export { translateDriverError } from './translate.js';

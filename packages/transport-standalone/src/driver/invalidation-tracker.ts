@@ -157,6 +157,10 @@ export class InvalidationTracker implements InvalidationTracking {
     this.#setActive(false);
     if (this.#restartTimer !== undefined) clearTimeout(this.#restartTimer);
     for (const [client, event, listener] of this.#listeners) client.off(event, listener);
+    // The data connection stops tracking too, so that a later setup may choose another mode.
+    if (this.#data.status === 'ready') {
+      this.#data.callBuffer('CLIENT', 'TRACKING', 'off').catch(() => {});
+    }
     return closeClient(this.#subscriber, false);
   }
 }

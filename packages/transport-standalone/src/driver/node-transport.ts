@@ -31,6 +31,7 @@ import type { DriverClient, DriverName } from './load-driver.js';
 import type { ReadFrom } from './options.js';
 import { runPipeline } from './run-pipeline.js';
 import { callWithScript } from './scripts.js';
+import { SharedTracking } from './shared-tracking.js';
 import { translateDriverError } from './translate.js';
 
 /** The `onError` option as the clients get it: credentials redacted, never undefined. */
@@ -98,8 +99,10 @@ export class NodeTransport implements Transport {
   /** The address the primary's client last became ready on, to tell a failover. */
   #primaryAddress: string | undefined;
   #closePromise: Promise<void> | undefined;
-  /** Near caches' invalidation trackers, closed with the transport. */
-  readonly #trackers = new Set<InvalidationTracker>();
+  /** The near caches' invalidation tracking, one setup shared by all, closed with the transport. */
+  readonly #tracking = new SharedTracking((handlers, options) =>
+    this.#startTracking(handlers, options),
+  );
 
   constructor(setup: NodeTransportSetup) {
     this.name = setup.name;
@@ -351,6 +354,14 @@ export class NodeTransport implements Transport {
         { context: { field: 'readFrom' } },
       );
     }
+    return this.#tracking.join(handlers, options);
+  }
+
+  /** Starts the one tracking setup of the primary's connection (see SharedTracking). */
+  #startTracking(
+    handlers: InvalidationHandlers,
+    options?: InvalidationOptions,
+  ): InvalidationTracking {
     const subscriber = this.#primary.duplicate({
       lazyConnect: true,
       autoResubscribe: false,
@@ -358,14 +369,7 @@ export class NodeTransport implements Transport {
     });
     subscriber.on('error', (error: unknown) => this.reportError(error, subscriber));
     watchClient(subscriber);
-    const tracker = new InvalidationTracker(this.#primary, subscriber, handlers, options);
-    this.#trackers.add(tracker);
-    return {
-      close: () => {
-        this.#trackers.delete(tracker);
-        return tracker.close();
-      },
-    };
+    return new InvalidationTracker(this.#primary, subscriber, handlers, options);
   }
 
   getClient(options?: ClientOptions): DriverClient {
@@ -390,8 +394,7 @@ export class NodeTransport implements Transport {
     // Waiting calls reject, idle connections close; busy ones are cut at once (a blocking
     // command may wait on the server for ever), and their calls reject with ClosedErrors.
     for (const client of this.#blocking.close()) this.#track(closeClient(client, false));
-    for (const tracker of this.#trackers) this.#track(tracker.close());
-    this.#trackers.clear();
+    this.#track(this.#tracking.close());
     for (const client of [this.#primary, ...this.#replicas]) this.#track(closeClient(client, true));
     while (this.#closing.size > 0) await Promise.all(this.#closing);
     this.#health.emit('close');
