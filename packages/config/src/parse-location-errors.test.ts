@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { ConfigError, isCachexError } from '@cachex/core';
 import { describe, expect, it } from 'vitest';
 import type { LocationProblem } from './location-error.js';
+import { DEFAULT_PORT } from './parse-authority.js';
 import { parseLocation } from './parse-location.js';
 import type { ParseLocationOptions } from './types.js';
 
@@ -30,7 +31,12 @@ const BAD: readonly BadCase[] = [
   { url: [], reason: 'empty', says: ['location list is empty'] },
   { url: ['redis://a', ' '], reason: 'empty', says: ['URL is empty', 'entry 2 of 2, a replica'] },
   { url: ',redis://a', reason: 'empty', says: ['URL is empty', 'entry 1 of 2, the primary'] },
-  { url: 'localhost:6390', reason: 'unparseable', says: ['not a URL', 'redis://127.0.0.1:6379/0'] },
+  {
+    url: 'localhost:6390',
+    reason: 'unparseable',
+    // The hint shows a full URL with the default port.
+    says: ['not a URL', `redis://127.0.0.1:${DEFAULT_PORT}/0`],
+  },
   { url: 'redis:/h', reason: 'unparseable', says: ['not a URL', '"redis:/h"'] },
   { url: 'unix:/tmp/x.sock', reason: 'unparseable', says: ['unix:///absolute/path'] },
   {

@@ -185,7 +185,7 @@ export class Cache {
     let stored: string;
     try {
       // Checks the key and the options as the plain get does (a bad one rejects there).
-      if (options !== undefined) getStep(this.context, key, options);
+      checkOptions(options, 'get', 'for a default value pass { default: value }', key);
       stored = this.context.makeKey(key, options?.version);
     } catch {
       return plainGet.call(this, key, options);

@@ -1,18 +1,15 @@
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { isUnavailable } from './circuit-breaker.js';
-import { forwardExtraMethods } from './forward-methods.js';
-import type { TransportEventListener, TransportEventName, TransportStatus } from './health.js';
+import { ForwardingTransport } from './forwarding-transport.js';
 import type {
   BatchOptions,
   BatchResult,
-  ClientOptions,
   CommandGroup,
   RedisArg,
   Reply,
   RouteOptions,
   ScanOptions,
   Transport,
-  TransportCapabilities,
 } from './types/transport.js';
 
 /** The first connection or timeout failure among a batch's results, if any. */
@@ -27,42 +24,22 @@ function unavailableIn(results: readonly BatchResult[]): unknown {
  * `getClient`, `close`, a transport's own methods such as the memory transport's
  * `defineScript`) is the wrapped transport's.
  */
-export class CircuitBreakerTransport implements Transport {
-  readonly #inner: Transport;
+export class CircuitBreakerTransport extends ForwardingTransport {
   readonly #breaker: CircuitBreaker;
 
   constructor(inner: Transport, breaker: CircuitBreaker) {
-    this.#inner = inner;
+    super(inner);
     this.#breaker = breaker;
-    forwardExtraMethods(this, inner);
   }
 
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get capabilities(): TransportCapabilities {
-    return this.#inner.capabilities;
-  }
-
-  get status(): TransportStatus {
-    return this.#inner.status ?? 'ready';
-  }
-
-  on<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
-    this.#inner.on?.(event, listener);
-    return this;
-  }
-
-  off<E extends TransportEventName>(event: E, listener: TransportEventListener<E>): this {
-    this.#inner.off?.(event, listener);
-    return this;
-  }
-
-  command(name: string, args: readonly RedisArg[], options?: RouteOptions): Promise<Reply> {
+  override command(
+    name: string,
+    args: readonly RedisArg[],
+    options?: RouteOptions,
+  ): Promise<Reply> {
     const admission = this.#breaker.admit();
     if (typeof admission !== 'string') return Promise.reject(admission);
-    return this.#inner.command(name, args, options).then(
+    return this.inner.command(name, args, options).then(
       (reply) => {
         this.#breaker.settle(admission);
         return reply;
@@ -74,10 +51,10 @@ export class CircuitBreakerTransport implements Transport {
     );
   }
 
-  batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
+  override batch(groups: readonly CommandGroup[], options?: BatchOptions): Promise<BatchResult[]> {
     const admission = this.#breaker.admit();
     if (typeof admission !== 'string') return Promise.reject(admission);
-    return this.#inner.batch(groups, options).then(
+    return this.inner.batch(groups, options).then(
       (results) => {
         this.#breaker.settle(admission, unavailableIn(results));
         return results;
@@ -89,18 +66,14 @@ export class CircuitBreakerTransport implements Transport {
     );
   }
 
-  partitionKeys(keys: readonly (string | Buffer)[]): number[][] {
-    return this.#inner.partitionKeys(keys);
-  }
-
-  async *scan(options: ScanOptions): AsyncGenerator<Buffer[], void, undefined> {
+  override async *scan(options: ScanOptions): AsyncGenerator<Buffer[], void, undefined> {
     const admission = this.#breaker.admit();
     if (typeof admission !== 'string') throw admission;
     // Settled however the iteration ends (a consumer may stop early): a probe left unsettled
     // would keep the circuit from ever closing.
     let failure: unknown;
     try {
-      for await (const page of this.#inner.scan(options)) yield page;
+      for await (const page of this.inner.scan(options)) yield page;
     } catch (error) {
       failure = error;
       throw error;
@@ -109,10 +82,10 @@ export class CircuitBreakerTransport implements Transport {
     }
   }
 
-  broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]> {
+  override broadcast(name: string, args: readonly RedisArg[]): Promise<Reply[]> {
     const admission = this.#breaker.admit();
     if (typeof admission !== 'string') return Promise.reject(admission);
-    return this.#inner.broadcast(name, args).then(
+    return this.inner.broadcast(name, args).then(
       (replies) => {
         this.#breaker.settle(admission);
         return replies;
@@ -122,13 +95,5 @@ export class CircuitBreakerTransport implements Transport {
         throw error;
       },
     );
-  }
-
-  getClient(options?: ClientOptions): unknown {
-    return this.#inner.getClient(options);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
   }
 }
