@@ -10,13 +10,22 @@ import {
   type ListMethods,
   listSteps,
 } from './commands/list-methods.js';
-import type { ScanKeysOptions, TimeoutOptions } from './commands/options.js';
+import type { ScanKeysOptions } from './commands/options.js';
 import { deletePattern, iterKeys, keys } from './commands/scan-keys.js';
 import { type SetMethods, setSteps } from './commands/set-methods.js';
 import { type SortedSetMethods, sortedSetSteps } from './commands/sorted-set-methods.js';
 import { type StringMethods, stringSteps } from './commands/string-methods.js';
-import { getStep, MISS } from './commands/strings.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, InvalidArgumentError } from './errors.js';
+import { getManyOrSet, type ManyFactory } from './get-or-set/get-many-or-set.js';
+import { type GetOrSetHost, GetOrSetRunner, type ValueOrFactory } from './get-or-set/get-or-set.js';
+import {
+  type GetManyOrSetOptions,
+  type GetOrSetOptions,
+  type GetOrSetResult,
+  resolveGetManyOrSetOptions,
+  resolveGetOrSetOptions,
+} from './get-or-set/options.js';
+import { RefreshState } from './get-or-set/refresh-state.js';
 import {
   type CacheEventListener,
   type CacheEventMap,
@@ -34,7 +43,7 @@ import {
   resolveNearCacheOptions,
 } from './near-cache/near-cache.js';
 import { NearCacheTransport } from './near-cache/near-cache-transport.js';
-import { ABSENT, nearReadStep } from './near-cache/near-read.js';
+import { nearReadStep } from './near-cache/near-read.js';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js';
 import { runStepRetrying } from './retry-on-timeout.js';
 import { SingleFlight } from './single-flight.js';
@@ -52,13 +61,11 @@ const OWN_EVENTS: ReadonlySet<CacheEventName> = new Set<CacheEventName>([
   'ignoredError',
   'circuitOpen',
   'circuitClose',
+  'factoryError',
 ]);
 
 /** Default timeout in seconds (Django's). */
 export const DEFAULT_TIMEOUT = 300;
-
-/** A value, or a function (sync or async) that produces it, for {@link Cache.getOrSet}. */
-export type ValueOrFactory<T> = T | (() => T | Promise<T>);
 
 /**
  * The cache client. Works the same on every transport: keys are `${prefix}:${version}:${key}`,
@@ -81,6 +88,8 @@ export class Cache {
   /** Key making, encoding and defaults, shared with pipelines. */
   readonly context: CacheContext;
   readonly #flights = new SingleFlight();
+  readonly #getOrSetHost: GetOrSetHost;
+  readonly #getOrSet: GetOrSetRunner;
   readonly #policy: FailurePolicy;
   /** The cache's own events (`ignoredError`, `circuitOpen`, `circuitClose`); the others are the transport's. */
   readonly #events = new HealthEmitter<CacheEventMap>('ready');
@@ -171,6 +180,15 @@ export class Cache {
     this.#policy = createFailurePolicy(options, (error, info) =>
       this.#events.emit('ignoredError', error, info),
     );
+    this.#getOrSetHost = {
+      context: this.context,
+      flights: this.#flights,
+      state: new RefreshState(),
+      send: (step) => this.#send(step),
+      swallow: (error) => this.#policy.swallow(error, 'getOrSet'),
+      factoryError: (error, info) => this.#events.emit('factoryError', error, info),
+    };
+    this.#getOrSet = new GetOrSetRunner(this.#getOrSetHost);
   }
 
   /**
@@ -197,7 +215,7 @@ export class Cache {
     if (read === undefined) return plainGet.call(this, key, options);
     return this.#guard('get', [key, options], () =>
       this.#send(nearReadStep(this.context, key, stored, near, read)).then(
-        (value) => (value === ABSENT ? options?.default : value),
+        (entry) => (entry === undefined ? options?.default : entry.value),
         (error: unknown) => {
           near.abortRead(read);
           throw error;
@@ -314,52 +332,94 @@ export class Cache {
   }
 
   /**
-   * The cached value, or else the value (or the factory's result) stored with `add` and returned.
-   * When another writer wins the race, its value is returned. Concurrent calls for the same key
-   * in this process share one factory call. A factory result of `undefined` is not stored.
+   * The cached value, or else the factory's value, stored and returned. Safe under a
+   * stampede: concurrent calls for a key share one factory call in this process, and with
+   * `singleFlight: 'cluster'` across every process (one computes under a lock, the others wait
+   * for its value). When another writer stores the key first, its value is returned. A factory
+   * result of `undefined` is returned but not stored.
    *
-   * A factory that asks `getOrSet` for a key whose computation is waiting for it (`a` → `a`,
-   * `a` → `b` → `a`) rejects with a `FactoryCycleError` instead of waiting for ever.
+   * - `grace` keeps a value that many seconds past its timeout (the key's TTL is
+   *   `timeout + grace`): when the factory then fails (or passes `factoryTimeout.soft`), the
+   *   stale value is returned, the `factoryError` event reports the failure, and the factory is
+   *   tried again after `graceBackoff`. Without a stale value, a failure rejects with a
+   *   `FactoryError` (the original as `cause`), and `factoryTimeout.hard` with a
+   *   `FactoryTimeoutError`.
+   * - `staleWhileRevalidate` returns the stale value at once and refreshes in the background.
+   * - `earlyRefresh` refreshes in the background before expiry (XFetch), so readers under load
+   *   never see a miss.
+   * - `{ meta: true }` resolves `{ value, status, createdAt, expiresAt }` (status `hit`, `miss`,
+   *   `stale` or `refreshed`), for `Cache-Status` and `Age` headers.
    *
-   * With `ignoreExceptions`, a cache that cannot be reached is a miss: the factory runs (still
-   * once for concurrent calls) and its value is returned without being stored.
+   * The value and its remaining TTL are read in one round trip. A factory that asks
+   * `getOrSet` for a key whose computation is waiting for it (`a` → `a`, `a` → `b` → `a`)
+   * rejects with a `FactoryCycleError` instead of waiting for ever. With `ignoreExceptions`, a
+   * cache that cannot be reached is a miss: the factory runs (still once for concurrent calls)
+   * and its value is returned without being stored.
+   *
+   * @example
+   * ```ts
+   * const user = await cache.getOrSet(`user:${id}`, () => db.users.find(id), {
+   *   timeout: 60,
+   *   grace: 600,
+   *   factoryTimeout: { soft: 0.2, hard: 5 },
+   *   singleFlight: 'cluster',
+   * });
+   * ```
    */
+  getOrSet<T>(
+    key: string,
+    valueOrFactory: ValueOrFactory<T>,
+    options: GetOrSetOptions & { meta: true },
+  ): Promise<GetOrSetResult<T>>;
+  getOrSet<T>(
+    key: string,
+    valueOrFactory: ValueOrFactory<T>,
+    options?: GetOrSetOptions & { meta?: false },
+  ): Promise<T>;
   async getOrSet<T>(
     key: string,
     valueOrFactory: ValueOrFactory<T>,
-    options?: TimeoutOptions,
-  ): Promise<T> {
+    options?: GetOrSetOptions & { meta?: boolean },
+  ): Promise<T | GetOrSetResult<T>> {
     checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
-    const lookup = (): Promise<T | typeof MISS | undefined> =>
-      this.#send(
-        getStep<T, typeof MISS>(this.context, key, { version: options?.version, default: MISS }),
+    const resolved = resolveGetOrSetOptions(options ?? {}, key, this.context.defaultTimeout);
+    const outcome = await this.#getOrSet.run(key, valueOrFactory, resolved);
+    return resolved.meta ? outcome : outcome.value;
+  }
+
+  /**
+   * `getOrSet` for a batch: every key's value and TTL are read in one round trip (one pipeline
+   * per node on a cluster); the keys that are missing or stale go to one `factory(keys)` call,
+   * whose result (a Map, a record or `[key, value]` pairs) is stored in one batch. Resolves a
+   * Map of every key that has a value, in the order given (a key the factory left out, or
+   * returned `undefined` for, is absent). Keys another call in this process is computing are
+   * waited for, not asked again. With `grace`, a failed factory leaves the stale keys their
+   * stale values (the `factoryError` event reports it) and rejects only when a key has none;
+   * `staleWhileRevalidate` returns stale values at once and refreshes them in the background.
+   *
+   * @example
+   * ```ts
+   * const users = await cache.getManyOrSet(ids.map((id) => `user:${id}`), async (missing) =>
+   *   new Map((await db.users.findMany(missing.map(idOf))).map((u) => [`user:${u.id}`, u])),
+   *   { timeout: 60, grace: 300 });
+   * ```
+   */
+  async getManyOrSet<T>(
+    keys: Iterable<string>,
+    factory: ManyFactory<T>,
+    options?: GetManyOrSetOptions,
+  ): Promise<Map<string, T>> {
+    checkOptions(options, 'getManyOrSet', 'for a timeout pass { timeout: seconds }');
+    if (typeof factory !== 'function') {
+      throw new InvalidArgumentError(
+        'getManyOrSet: factory must be a function of the missing keys',
+        {
+          context: { option: 'factory' },
+        },
       );
-    // Set when the server could not be reached (and ignoreExceptions swallowed it): the
-    // factory's value is then returned without trying to store it, which would only time out.
-    let down = false;
-    try {
-      const hit = await lookup();
-      if (hit !== MISS) return hit as T;
-    } catch (error) {
-      this.#policy.swallow(error, 'getOrSet');
-      down = true;
     }
-    return this.#flights.run(this.context.makeKey(key, options?.version), key, async () => {
-      const value =
-        typeof valueOrFactory === 'function'
-          ? await (valueOrFactory as () => T | Promise<T>)()
-          : valueOrFactory;
-      if (value === undefined || down) return value;
-      try {
-        if (await this.#send(await stringSteps.add(this.context, key, value, options)))
-          return value;
-        const winner = await lookup();
-        return winner === MISS ? value : (winner as T);
-      } catch (error) {
-        this.#policy.swallow(error, 'getOrSet');
-        return value;
-      }
-    });
+    const resolved = resolveGetManyOrSetOptions(options ?? {}, this.context.defaultTimeout);
+    return getManyOrSet(this.#getOrSetHost, keys, factory, resolved);
   }
 
   /**

@@ -54,6 +54,8 @@ export const errorCodes = {
   missingDependency: 'E_MISSING_DEPENDENCY',
   closed: 'E_CLOSED',
   factoryCycle: 'E_FACTORY_CYCLE',
+  factory: 'E_FACTORY',
+  factoryTimeout: 'E_FACTORY_TIMEOUT',
   noScript: 'E_NO_SCRIPT',
   noPermission: 'E_NO_PERMISSION',
   circuitOpen: 'E_CIRCUIT_OPEN',
@@ -335,6 +337,27 @@ export class ClosedError extends CachexError {
 export class FactoryCycleError extends CachexError {
   constructor(message: string, options?: CachexErrorOptions) {
     super(errorCodes.factoryCycle, message, options);
+  }
+}
+
+/**
+ * A `getOrSet` factory threw (or rejected) and no stale value was there to serve instead.
+ * `cause` is what the factory threw; `context.key` the user key.
+ */
+export class FactoryError extends CachexError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(errorCodes.factory, message, options);
+  }
+}
+
+/**
+ * A `getOrSet` factory ran past its hard timeout (`factoryTimeout.hard`) and no stale value was
+ * there to serve instead. The factory is not stopped: when it finishes, its value is stored.
+ * `context.key` is the user key, `context.timeoutMs` the limit.
+ */
+export class FactoryTimeoutError extends CachexError {
+  constructor(message: string, options?: CachexErrorOptions) {
+    super(errorCodes.factoryTimeout, message, options);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CircuitOpenInfo } from './circuit-breaker.js';
-import type { CachexError } from './errors.js';
+import type { CachexError, FactoryError } from './errors.js';
+import type { FactoryErrorInfo } from './get-or-set/get-or-set.js';
 import type { IgnoredErrorInfo } from './ignore-exceptions.js';
 
 /**
@@ -70,7 +71,10 @@ export type TransportEventListener<E extends TransportEventName> = (
   ...args: TransportEventMap[E]
 ) => void;
 
-/** The events of a `Cache`: its transport's, plus `ignoredError`, `circuitOpen`, `circuitClose`. */
+/**
+ * The events of a `Cache`: its transport's, plus `ignoredError`, `circuitOpen`, `circuitClose`
+ * and `factoryError`.
+ */
 export interface CacheEventMap extends TransportEventMap {
   /**
    * `ignoreExceptions` swallowed a failure (connection or timeout): the method resolved its
@@ -84,6 +88,12 @@ export interface CacheEventMap extends TransportEventMap {
   circuitOpen: [info: CircuitOpenInfo];
   /** A call succeeded while the circuit was open or probing: calls are sent again. */
   circuitClose: [];
+  /**
+   * A `getOrSet` (or `getManyOrSet`) factory failed. `info.staleServed` says whether callers
+   * got the value kept before (within `grace`) instead of the error, and `info.retryInMs` when
+   * this process will try that key's factory again.
+   */
+  factoryError: [error: FactoryError, info: FactoryErrorInfo];
 }
 
 /** The name of a cache event. */

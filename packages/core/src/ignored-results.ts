@@ -10,8 +10,8 @@ export const REJECTS: unique symbol = Symbol('cachex.ignored.rejects');
 export const NO_IO: unique symbol = Symbol('cachex.ignored.noIo');
 
 /**
- * The method fails open by a rule of its own, written in the method (`getOrSet` runs the
- * factory and returns its value without storing it).
+ * The method fails open by a rule of its own, written in the method (`getOrSet` and
+ * `getManyOrSet` run the factory and return its value without storing it).
  */
 export const IN_METHOD: unique symbol = Symbol('cachex.ignored.inMethod');
 
@@ -162,6 +162,7 @@ export const IGNORED_RESULTS: { readonly [M in CacheMethodName]: IgnoredResult }
   blmove: REJECTS,
   // Written by hand in cache.ts
   getOrSet: IN_METHOD,
+  getManyOrSet: IN_METHOD,
   keys: nothing,
   iterKeys: nothing,
   deletePattern: zero,

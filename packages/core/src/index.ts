@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export type { CacheMethods, ValueOrFactory } from './cache.js';
+export type { CacheMethods } from './cache.js';
 export { Cache, createCache, DEFAULT_TIMEOUT } from './cache.js';
 export type { CacheOptions } from './cache-options.js';
 export type { CircuitBreakerOptions, CircuitOpenInfo } from './circuit-breaker.js';
@@ -60,6 +60,8 @@ export {
   EncodeError,
   errorCodes,
   FactoryCycleError,
+  FactoryError,
+  FactoryTimeoutError,
   InvalidArgumentError,
   InvalidKeyError,
   isCachexError,
@@ -72,6 +74,17 @@ export {
   TimeoutError,
   WrongTypeError,
 } from './errors.js';
+export type { ManyFactory } from './get-or-set/get-many-or-set.js';
+export type { FactoryErrorInfo, ValueOrFactory } from './get-or-set/get-or-set.js';
+export type {
+  EarlyRefreshOptions,
+  FactoryTimeoutOptions,
+  GetManyOrSetOptions,
+  GetOrSetOptions,
+  GetOrSetResult,
+  GetOrSetStatus,
+  SingleFlightMode,
+} from './get-or-set/options.js';
 export type {
   CacheEventListener,
   CacheEventMap,

@@ -46,9 +46,18 @@ async function waitFor<T>(caller: Flight | undefined, flight: Flight): Promise<T
 export class SingleFlight {
   readonly #flights = new Map<string, Flight>();
 
-  /** Runs `compute` for `id` unless a computation for it is in progress; shares its result. */
-  run<T>(id: string, label: string, compute: () => Promise<T>): Promise<T> {
-    const caller = running.getStore();
+  /** Whether a computation for `id` is in progress. */
+  has(id: string): boolean {
+    return this.#flights.has(id);
+  }
+
+  /**
+   * Runs `compute` for `id` unless a computation for it is in progress; shares its result.
+   * `detached`: the caller does not wait for it (a background refresh), so it adds no edge to
+   * the wait-for graph.
+   */
+  run<T>(id: string, label: string, compute: () => Promise<T>, detached = false): Promise<T> {
+    const caller = detached ? undefined : running.getStore();
     const existing = this.#flights.get(id);
     if (existing !== undefined) {
       const cycle = caller === undefined ? undefined : pathTo(existing, caller);

@@ -3,6 +3,7 @@ import { globEscape } from '@cachex/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codecGroup } from './groups/codecs.js';
 import { errorGroup } from './groups/errors.js';
+import { getOrSetGroup } from './groups/get-or-set.js';
 import { hashGroup } from './groups/hashes.js';
 import { hostileInputGroup } from './groups/hostile-input.js';
 import { keyGroup } from './groups/keys.js';
@@ -75,6 +76,7 @@ export function describeCacheConformance(options: ConformanceOptions): void {
       },
     };
     stringGroup(h);
+    getOrSetGroup(h);
     timeoutGroup(h);
     manyGroup(h);
     versionGroup(h);
