@@ -6,6 +6,7 @@ import {
   type Cache,
   type CachexError,
   ConnectionError,
+  type GetOrSetResult,
   isCachexError,
   type Pipeline,
 } from '../src/index.js';
@@ -45,6 +46,19 @@ describe('Cache method types', () => {
     expectTypeOf(cache.getMany<User>(['a', 'b'])).toEqualTypeOf<Promise<Map<string, User>>>();
     expectTypeOf(cache.getOrSet('k', async () => guest)).toEqualTypeOf<Promise<User>>();
     expectTypeOf(cache.getOrSet('k', 5)).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(
+      cache.getOrSet('k', async () => guest, { grace: 60, singleFlight: 'cluster' }),
+    ).toEqualTypeOf<Promise<User>>();
+    expectTypeOf(cache.getOrSet('k', async () => guest, { meta: true })).toEqualTypeOf<
+      Promise<GetOrSetResult<User>>
+    >();
+    // @ts-expect-error singleFlight is 'process' or 'cluster'
+    cache.getOrSet('k', 1, { singleFlight: 'global' });
+    // @ts-expect-error factoryTimeout takes soft and hard
+    cache.getOrSet('k', 1, { factoryTimeout: { sfot: 1 } });
+    expectTypeOf(
+      cache.getManyOrSet(['a'], async (missing) => new Map(missing.map((k) => [k, guest]))),
+    ).toEqualTypeOf<Promise<Map<string, User>>>();
     expectTypeOf(cache.incr('n')).toEqualTypeOf<Promise<number>>();
     expectTypeOf(cache.delete('k')).toEqualTypeOf<Promise<boolean>>();
     expectTypeOf(cache.deleteMany(['a'])).toEqualTypeOf<Promise<number>>();

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import type { Cache } from '@cachex/core';
+import { type Cache, FactoryError, type GetOrSetResult, isCachexError } from '@cachex/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bufferResponse } from './capture.js';
 import {
@@ -27,12 +27,38 @@ import {
   isStatusCode,
 } from './validate.js';
 
+/** Who shares one run of the handler for a key (see {@link ResponseCacheOptions.singleFlight}). */
+export type ResponseSingleFlight = 'process' | 'cluster';
+
 /** Options of {@link cacheResponse}. */
 export interface ResponseCacheOptions {
   /** The cachex cache that stores the responses (any transport: memory, standalone, sentinel, cluster). */
   cache: Cache;
   /** How long a stored response is served, in seconds (fractions allowed). */
   timeout: number;
+  /**
+   * Seconds a stored response is kept past `timeout` (fractions allowed; default 0): a request
+   * that finds it stale runs the handler, and when the handler fails (throws, or answers with a
+   * 5xx status not in `statuses`) the stale response is served in place of the error, with
+   * `Cache-Status: cachex; fwd=stale; fwd-status=<status>`, and `onError` is told. After such a
+   * failure this process serves the stale response without running the handler for 5 s
+   * (doubling with each failure in a row, up to 80 s) before trying again. The key's TTL is
+   * `timeout + grace`.
+   *
+   * There is no stale-while-revalidate for responses: a refresh in the background would have
+   * no request to run the handler with. A request that finds a stale response waits for its
+   * handler, like a miss.
+   */
+  grace?: number;
+  /**
+   * Who shares one run of the handler when a response is missing (or stale). `'process'`
+   * (default): concurrent requests for one key in this process run it once; the others are
+   * served its response. `'cluster'`: every instance on the same cache server runs it once
+   * (the first takes a lease, `SET NX PX`, of at most 10 s; the others wait for its response
+   * in the cache, polling). A response that cannot be stored cannot be shared: with
+   * `'cluster'`, instances then take turns running the handler.
+   */
+  singleFlight?: ResponseSingleFlight;
   /**
    * Request header names whose values become part of the key, so that each combination gets
    * its own stored response (e.g. `['accept-language']`). They are also added to the
@@ -61,7 +87,9 @@ export interface ResponseCacheOptions {
   maxSize?: number;
   /**
    * Called when the cache fails (server down, timeout, undecodable entry): the request is then
-   * served by its handler, uncached, and does not fail. An exception thrown here is ignored.
+   * served by its handler, uncached, and does not fail. Also called, with a `FactoryError`
+   * (`context.status`: the handler's status), when a handler failed and a stale response was
+   * served in its place (see `grace`). An exception thrown here is ignored.
    */
   onError?: (error: unknown, req: Request) => void;
 }
@@ -77,17 +105,11 @@ interface StoredResponse {
   storedAt: number;
 }
 
-/** A response shared with the requests that waited for it (single-flight). */
-interface Shared {
-  entry: StoredResponse;
-  body: Buffer;
-  /** Whether it came from the cache (else the handler just produced it). */
-  hit: boolean;
-}
-
 interface ResolvedOptions {
   cache: Cache;
   timeout: number;
+  grace: number;
+  singleFlight: ResponseSingleFlight;
   /** The `vary` header names, lower-case (keys, comparisons). */
   vary: string[];
   /** The `vary` header names as given (the `Vary` header sent). */
@@ -105,9 +127,12 @@ const FACTORY = 'cacheResponse';
 const CACHE_NAME = 'cachex';
 const DEFAULT_PREFIX = 'page';
 const DEFAULT_MAX_SIZE = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 const OPTION_NAMES = [
   'cache',
   'timeout',
+  'grace',
+  'singleFlight',
   'vary',
   'key',
   'statuses',
@@ -119,16 +144,25 @@ const OPTION_NAMES = [
 // RFC 9110 token: what a header name may contain.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Computations in progress, per cache and key: concurrent misses share the first one's response. */
-const flightsByCache = new WeakMap<object, Map<string, Promise<Shared | undefined>>>();
+/**
+ * The status of each handler run that just failed (its stale response served instead), per
+ * cache and key, for the requests that waited for that run: they resume (in microtasks) before
+ * the entry is dropped, at the next turn of the event loop.
+ */
+const failuresByCache = new WeakMap<Cache, Map<string, { status: number }>>();
 
-function flightsOf(cache: Cache): Map<string, Promise<Shared | undefined>> {
-  let flights = flightsByCache.get(cache);
-  if (flights === undefined) {
-    flights = new Map();
-    flightsByCache.set(cache, flights);
-  }
-  return flights;
+function noteFailure(cache: Cache, key: string, status: number): void {
+  const failures = failuresByCache.get(cache) ?? new Map<string, { status: number }>();
+  failuresByCache.set(cache, failures);
+  const failure = { status };
+  failures.set(key, failure);
+  setImmediate(() => {
+    if (failures.get(key) === failure) failures.delete(key);
+  });
+}
+
+function recentFailure(cache: Cache, key: string): number | undefined {
+  return failuresByCache.get(cache)?.get(key)?.status;
 }
 
 /** The key of a group's version counter. */
@@ -146,11 +180,36 @@ function checkGroupList(groups: unknown, where: string): string[] {
   return [...new Set(groups as string[])];
 }
 
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 function resolveOptions(options: ResponseCacheOptions): ResolvedOptions {
   const o = checkOptionsObject(FACTORY, options);
   checkKnownOptions(FACTORY, o, OPTION_NAMES);
-  checkCache(FACTORY, o.cache, ['get', 'set', 'getMany']);
+  checkCache(FACTORY, o.cache, ['getOrSet', 'set', 'getMany']);
   checkPositive(FACTORY, 'timeout', o.timeout, { unit: 'seconds' });
+  if (
+    o.grace !== undefined &&
+    (typeof o.grace !== 'number' || !Number.isFinite(o.grace) || o.grace < 0)
+  ) {
+    throw invalid(
+      FACTORY,
+      'grace',
+      `must be a non-negative number of seconds, got ${shown(o.grace)}`,
+    );
+  }
+  if (
+    o.singleFlight !== undefined &&
+    o.singleFlight !== 'process' &&
+    o.singleFlight !== 'cluster'
+  ) {
+    throw invalid(
+      FACTORY,
+      'singleFlight',
+      `must be 'process' or 'cluster', got ${shown(o.singleFlight)}`,
+    );
+  }
   if (
     o.vary !== undefined &&
     (!Array.isArray(o.vary) ||
@@ -179,6 +238,8 @@ function resolveOptions(options: ResponseCacheOptions): ResolvedOptions {
   return {
     cache: options.cache,
     timeout: options.timeout,
+    grace: options.grace ?? 0,
+    singleFlight: options.singleFlight ?? 'process',
     vary: [...new Set((options.vary ?? []).map((name) => name.toLowerCase()))],
     varyNames: options.vary ?? [],
     key: options.key,
@@ -204,6 +265,11 @@ function setCacheStatus(res: Response, value: string): void {
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
+}
+
+/** A handler failure: a 5xx status that is not stored (a stale response may stand in for it). */
+function isFailure(c: ResolvedOptions, status: number): boolean {
+  return status >= 500 && !c.statuses.has(status);
 }
 
 /** The key of one response: method, absolute URL, the `vary` headers, the key part and group versions, hashed. */
@@ -262,13 +328,15 @@ function isStoredResponse(value: unknown): value is StoredResponse {
   );
 }
 
-function toEntry(res: Response, body: Buffer): StoredResponse {
-  const utf8 = isUtf8(body);
+/** The response as stored (a HEAD response without its body). */
+function toEntry(req: Request, res: Response, body: Buffer): StoredResponse {
+  const stored = req.method === 'HEAD' ? EMPTY : body;
+  const utf8 = isUtf8(stored);
   return {
     v: 1,
     status: res.statusCode,
     headers: storableHeaders(res),
-    body: body.toString(utf8 ? 'utf8' : 'base64'),
+    body: stored.toString(utf8 ? 'utf8' : 'base64'),
     encoding: utf8 ? 'utf8' : 'base64',
     storedAt: Date.now(),
   };
@@ -279,28 +347,30 @@ function headerOf(entry: StoredResponse, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** Sends the response (a body, or none): the end of a held response, or `res.end`. */
+type Send = (body?: Buffer) => void;
+
 /** Answers 304 Not Modified: the headers stay, the representation's metadata and body go. */
-function sendNotModified(res: Response, send: (body?: Buffer) => void): void {
+function sendNotModified(res: Response, send: Send): void {
   res.statusCode = 304;
   for (const name of NOT_MODIFIED_DROPS) res.removeHeader(name);
   send();
 }
 
-/** Sends a stored (or shared) response. */
+/** Sends a stored response, with `Age` from when it was stored. */
 function serve(
   req: Request,
   res: Response,
-  shared: Shared,
+  entry: StoredResponse,
   conditions: Conditions,
   cacheStatus: string,
+  send: Send = (body) => (body ? res.end(body) : res.end()),
 ): void {
-  const { entry, body } = shared;
+  const body = Buffer.from(entry.body, entry.encoding);
   res.statusCode = entry.status;
   for (const [name, value] of entry.headers) res.setHeader(name, value);
-  const age = shared.hit ? Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)) : 0;
-  res.setHeader('Age', String(age));
+  res.setHeader('Age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
   setCacheStatus(res, cacheStatus);
-  const send = (toSend?: Buffer) => (toSend ? res.end(toSend) : res.end());
   if (
     isSuccess(entry.status) &&
     isNotModified(conditions, headerOf(entry, 'etag'), headerOf(entry, 'last-modified'))
@@ -317,88 +387,124 @@ function serve(
   send(body);
 }
 
-interface Computation {
-  key: string;
-  /** `miss`, or `request` when the request asked for a fresh response. */
-  fwd: 'miss' | 'request';
-  /** Whether the response may be stored (the request did not say `no-store`). */
-  store: boolean;
-  conditions: Conditions;
-  /** Hands the outcome to the requests waiting for it (single-flight). */
-  share?: (shared: Shared | undefined) => void;
+/** The handler's response, complete and held back: nothing has been sent yet. */
+interface Held {
+  body: Buffer;
+  /** Puts the response on the wire (the first call only). */
+  send: Send;
 }
 
-/** Runs the handler with its response held back, then stores it when it may be stored, and sends it. */
-function compute(
+/** How a run of the handler ended, for the middleware. */
+type RunEnd =
+  | { kind: 'complete'; held: Held }
+  /** Its body passed `maxSize`: it is being streamed out, not stored. */
+  | { kind: 'overflow' }
+  /** The client went away before it was complete: nobody waits for it. */
+  | { kind: 'closed' };
+
+/**
+ * Runs the request's handler (`next()`) with its response held back, and resolves when the
+ * response is complete (a 2xx without an `ETag` gets a strong one), when its body passes
+ * `maxSize` (it then streams out, said `detail=too-large`), or when the client went away.
+ */
+function runHandler(
   c: ResolvedOptions,
   req: Request,
   res: Response,
   next: NextFunction,
-  job: Computation,
-): void {
-  const share = (shared: Shared | undefined) => {
-    const s = job.share;
-    job.share = undefined;
-    s?.(shared);
-  };
-  // A client that went away before the handler finished: nobody waits on this one.
-  res.once('close', () => share(undefined));
-  bufferResponse(res, c.maxSize, {
-    overflow() {
-      setCacheStatus(res, `fwd=${job.fwd}; detail=too-large`);
-      share(undefined);
-    },
-    complete(body, send) {
-      (async () => {
-        const head = req.method === 'HEAD';
-        const success = isSuccess(res.statusCode);
-        if (success && !res.hasHeader('etag') && (!head || body.length > 0)) {
+  fwd: string,
+): Promise<RunEnd> {
+  return new Promise<RunEnd>((resolve) => {
+    let ended = false;
+    const end = (how: RunEnd): boolean => {
+      if (ended) return false;
+      ended = true;
+      resolve(how);
+      return true;
+    };
+    res.once('close', () => end({ kind: 'closed' }));
+    bufferResponse(res, c.maxSize, {
+      overflow() {
+        setCacheStatus(res, `fwd=${fwd}; detail=too-large`);
+        end({ kind: 'overflow' });
+      },
+      complete(body, send) {
+        if (
+          isSuccess(res.statusCode) &&
+          !res.hasHeader('etag') &&
+          (req.method !== 'HEAD' || body.length > 0)
+        ) {
           res.setHeader('ETag', strongEtag(body));
         }
-        const reason = job.store ? unstorableReason(c, res) : 'no-store';
-        let status: string;
-        if (reason === undefined) {
-          const stored = head ? Buffer.alloc(0) : body;
-          const entry = toEntry(res, stored);
-          share({ entry, body: stored, hit: false });
-          let ok = false;
-          try {
-            ok = await c.cache.set(job.key, entry, { timeout: c.timeout });
-          } catch (error) {
-            report(c, error, req);
-          }
-          status = ok ? `fwd=${job.fwd}; stored` : `fwd=${job.fwd}; detail=cache-error`;
-        } else {
-          share(undefined);
-          status = `fwd=${job.fwd}; detail=${reason}`;
-        }
-        setCacheStatus(res, status);
-        const etag = res.getHeader('etag');
-        const lastModified = res.getHeader('last-modified');
-        if (
-          success &&
-          isNotModified(
-            job.conditions,
-            typeof etag === 'string' ? etag : undefined,
-            typeof lastModified === 'string' ? lastModified : undefined,
-          )
-        ) {
-          sendNotModified(res, send);
-          return;
-        }
-        if (body.length > 0) {
-          res.setHeader('Content-Length', String(body.length));
-          res.removeHeader('transfer-encoding');
-        }
-        send(body);
-      })().catch((error: unknown) => {
-        // Whatever went wrong, the client still gets the handler's response.
-        report(c, error, req);
-        send(body);
-      });
-    },
+        // Complete after its client went away: nobody decides any more, let it go.
+        if (!end({ kind: 'complete', held: { body, send } })) send(body);
+      },
+    });
+    next();
   });
-  next();
+}
+
+/** Sends the handler's own (held) response, answering the request's conditions. */
+function sendHeld(res: Response, held: Held, conditions: Conditions, cacheStatus: string): void {
+  setCacheStatus(res, cacheStatus);
+  const { body, send } = held;
+  const etag = res.getHeader('etag');
+  const lastModified = res.getHeader('last-modified');
+  if (
+    isSuccess(res.statusCode) &&
+    isNotModified(
+      conditions,
+      typeof etag === 'string' ? etag : undefined,
+      typeof lastModified === 'string' ? lastModified : undefined,
+    )
+  ) {
+    sendNotModified(res, send);
+    return;
+  }
+  if (body.length > 0) {
+    res.setHeader('Content-Length', String(body.length));
+    res.removeHeader('transfer-encoding');
+  }
+  send(body);
+}
+
+/**
+ * Runs the handler for this request alone (it asked for a fresh response, or the response it
+ * waited for could not be shared), stores its response when it may be stored, and sends it.
+ */
+async function computeAlone(
+  c: ResolvedOptions,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  key: string,
+  fwd: 'miss' | 'stale' | 'request',
+  store: boolean,
+  conditions: Conditions,
+): Promise<void> {
+  const end = await runHandler(c, req, res, next, fwd);
+  if (end.kind !== 'complete') return;
+  const { held } = end;
+  try {
+    const reason = store ? unstorableReason(c, res) : 'no-store';
+    let status = `fwd=${fwd}; detail=${reason}`;
+    if (reason === undefined) {
+      let ok = false;
+      try {
+        ok = await c.cache.set(key, toEntry(req, res, held.body), {
+          timeout: c.timeout + c.grace,
+        });
+      } catch (error) {
+        report(c, error, req);
+      }
+      status = ok ? `fwd=${fwd}; stored` : `fwd=${fwd}; detail=cache-error`;
+    }
+    sendHeld(res, held, conditions, status);
+  } catch (error) {
+    // Whatever went wrong, the client still gets the handler's response.
+    report(c, error, req);
+    held.send(held.body);
+  }
 }
 
 /** Puts the conditional headers back, for a request its handler answers on its own. */
@@ -422,6 +528,158 @@ function passThrough(
   restoreConditions(req, conditions);
   setCacheStatus(res, 'fwd=miss; detail=cache-error');
   next();
+}
+
+/** This request's own run of the handler, when `getOrSet` called the factory. */
+interface OwnRun {
+  /** The response headers before the handler ran (set by earlier middlewares). */
+  before: ReturnType<Response['getHeaders']>;
+  ended: Promise<RunEnd>;
+  /** The response the factory resolved, to be stored. */
+  entry?: StoredResponse;
+  /** Why the response could not be stored (the factory resolved `undefined`). */
+  reason?: string;
+  /** What the factory rejected with: the handler failed. */
+  failure?: FactoryError;
+}
+
+/**
+ * Serves a stale response in place of the handler's failed one, which is discarded: its
+ * status and headers go, those set before the handler ran come back.
+ */
+function serveInstead(
+  c: ResolvedOptions,
+  req: Request,
+  res: Response,
+  own: OwnRun & { failure: FactoryError },
+  held: Held,
+  stale: StoredResponse,
+  conditions: Conditions,
+): void {
+  const failed = res.statusCode;
+  report(c, own.failure, req);
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  for (const [name, value] of Object.entries(own.before)) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  // Node fills in the reason phrase of the new status.
+  res.statusMessage = '';
+  serve(req, res, stale, conditions, `fwd=stale; fwd-status=${failed}`, held.send);
+}
+
+/**
+ * A GET or HEAD that may be served from the cache, through `getOrSet`: a fresh stored response
+ * is served; otherwise one request (per process, or per cluster with `singleFlight: 'cluster'`)
+ * runs its handler as the factory, and the others are served its response. The factory resolves
+ * the response to store, `undefined` for one that may not be stored (then each request runs its
+ * own handler), and rejects when the handler failed (a stale response is then served instead).
+ */
+async function lookUp(
+  c: ResolvedOptions,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  key: string,
+  conditions: Conditions,
+): Promise<void> {
+  const runs: OwnRun[] = [];
+  const factory = async (): Promise<StoredResponse | undefined> => {
+    const own: OwnRun = {
+      before: res.getHeaders(),
+      ended: runHandler(c, req, res, next, 'miss'),
+    };
+    runs.push(own);
+    const end = await own.ended;
+    if (end.kind !== 'complete') return undefined;
+    const status = res.statusCode;
+    if (isFailure(c, status)) {
+      own.failure = new FactoryError(
+        `cacheResponse: the handler of ${req.method} ${req.path} answered ${status}`,
+        { context: { key, status } },
+      );
+      noteFailure(c.cache, key, status);
+      throw own.failure;
+    }
+    own.reason = unstorableReason(c, res);
+    if (own.reason !== undefined) return undefined;
+    own.entry = toEntry(req, res, end.held.body);
+    return own.entry;
+  };
+
+  let outcome: GetOrSetResult<unknown>;
+  try {
+    outcome = await c.cache.getOrSet<unknown>(key, factory, {
+      timeout: c.timeout,
+      grace: c.grace,
+      singleFlight: c.singleFlight,
+      meta: true,
+    });
+  } catch (error) {
+    const own = runs[0];
+    if (own === undefined) {
+      // The request this one waited for failed, with no stale response: run this one's own.
+      if (isCachexError(error, 'E_FACTORY')) {
+        await computeAlone(c, req, res, next, key, 'miss', true, conditions);
+      } else {
+        passThrough(c, req, res, next, error, conditions);
+      }
+      return;
+    }
+    const end = await own.ended;
+    // Not the handler's failure: storing its response failed.
+    if (error !== own.failure) report(c, error, req);
+    if (end.kind !== 'complete') return;
+    const detail = error === own.failure ? 'status' : 'cache-error';
+    sendHeld(res, end.held, conditions, `fwd=miss; detail=${detail}`);
+    return;
+  }
+
+  const { value, status } = outcome;
+  // A stale response was there and the handler ran for it (RFC 9211 `fwd=stale`).
+  const fwd = status === 'refreshed' ? 'stale' : 'miss';
+  const own = runs[0];
+  if (own !== undefined) {
+    const end = await own.ended;
+    if (end.kind !== 'complete') return;
+    if (own.failure !== undefined) {
+      if (isStoredResponse(value)) {
+        serveInstead(c, req, res, { ...own, failure: own.failure }, end.held, value, conditions);
+      } else {
+        sendHeld(res, end.held, conditions, 'fwd=miss; detail=status');
+      }
+      return;
+    }
+    let cacheStatus: string;
+    if (value === undefined) cacheStatus = `fwd=${fwd}; detail=${own.reason ?? 'status'}`;
+    // Another writer stored its response first (cache.add lost): this one is sent, not stored.
+    else if (value !== own.entry) cacheStatus = `fwd=${fwd}`;
+    // Stored, unless the cache could not be reached (ignoreExceptions).
+    else if (outcome.expiresAt === undefined) cacheStatus = `fwd=${fwd}; detail=cache-error`;
+    else cacheStatus = `fwd=${fwd}; stored`;
+    sendHeld(res, end.held, conditions, cacheStatus);
+    return;
+  }
+
+  if (!isStoredResponse(value)) {
+    // The response this one waited for could not be stored (or the key holds something that is
+    // not a response): this request gets its own.
+    await computeAlone(c, req, res, next, key, fwd, true, conditions);
+    return;
+  }
+  let cacheStatus: string;
+  if (status === 'hit') cacheStatus = 'hit';
+  else if (status === 'stale') {
+    const failed = recentFailure(c.cache, key);
+    if (failed !== undefined) {
+      // Collapsed onto a run of the handler that failed.
+      cacheStatus = `fwd=stale; fwd-status=${failed}; collapsed`;
+    } else {
+      // A recent failure: the stale response is served without running the handler (backoff).
+      const ttl = typeof outcome.expiresAt === 'number' ? outcome.expiresAt - Date.now() : 0;
+      cacheStatus = `hit; ttl=${Math.min(-1, Math.floor(ttl / 1000))}`;
+    }
+  } else cacheStatus = `fwd=${fwd}; collapsed`;
+  serve(req, res, value, conditions, cacheStatus);
 }
 
 async function handle(
@@ -467,52 +725,10 @@ async function handle(
     return;
   }
   if (refresh) {
-    compute(c, req, res, next, { key, fwd: 'request', store: !noStore, conditions });
+    await computeAlone(c, req, res, next, key, 'request', !noStore, conditions);
     return;
   }
-
-  const flights = flightsOf(c.cache);
-  const pending = flights.get(key);
-  if (pending !== undefined) {
-    const shared = await pending;
-    if (shared !== undefined) {
-      serve(req, res, shared, conditions, shared.hit ? 'hit' : 'fwd=miss; collapsed');
-    } else {
-      // The first request's response could not be shared: this one gets its own.
-      compute(c, req, res, next, { key, fwd: 'miss', store: true, conditions });
-    }
-    return;
-  }
-
-  let settle!: (shared: Shared | undefined) => void;
-  const flight = new Promise<Shared | undefined>((resolve) => {
-    settle = resolve;
-  });
-  flights.set(key, flight);
-  const share = (shared: Shared | undefined) => {
-    if (flights.get(key) === flight) flights.delete(key);
-    settle(shared);
-  };
-
-  let found: unknown;
-  try {
-    found = await c.cache.get(key);
-  } catch (error) {
-    share(undefined);
-    passThrough(c, req, res, next, error, conditions);
-    return;
-  }
-  if (isStoredResponse(found)) {
-    const shared: Shared = {
-      entry: found,
-      body: Buffer.from(found.body, found.encoding),
-      hit: true,
-    };
-    share(shared);
-    serve(req, res, shared, conditions, 'hit');
-    return;
-  }
-  compute(c, req, res, next, { key, fwd: 'miss', store: true, conditions, share });
+  await lookUp(c, req, res, next, key, conditions);
 }
 
 /**
@@ -528,11 +744,17 @@ async function handle(
  *   apart.
  * - A request with `Cache-Control: no-cache` runs the handler and stores the fresh response;
  *   with `no-store`, nothing is stored.
- * - Every response gets `Cache-Status` (RFC 9211); hits get `Age`. 2xx responses without an
- *   `ETag` get a strong one (a hash of the body), and `If-None-Match` / `If-Modified-Since` are
- *   answered with 304, on stored and fresh responses alike.
- * - Concurrent misses of one key in this process run the handler once; the others are served
- *   its response.
+ * - Every response gets `Cache-Status` (RFC 9211); responses from the cache get `Age`. 2xx
+ *   responses without an `ETag` get a strong one (a hash of the body), and `If-None-Match` /
+ *   `If-Modified-Since` are answered with 304, on stored and fresh responses alike.
+ * - Reads and stores go through `cache.getOrSet`: concurrent misses of one key run the handler
+ *   once, in this process (`singleFlight: 'process'`, the default) or on every instance sharing
+ *   the cache server (`'cluster'`); the others are served its response (`fwd=miss; collapsed`).
+ * - With `grace`, a response is kept that long past `timeout`; a request that finds it stale
+ *   runs the handler and stores its response (`fwd=stale; stored`), or, when the handler throws
+ *   or answers 5xx, is served the stale response (`fwd=stale; fwd-status=<status>`) and
+ *   `onError` is told. No stale-while-revalidate: a background refresh would have no request to
+ *   run the handler with.
  * - The handler's response is held until it ends (up to `maxSize` bytes), whatever it uses:
  *   `res.send`, `res.json`, `res.write`/`res.end`, a piped stream.
  * - A cache that fails (server down) never fails the request: the handler answers, uncached,
@@ -543,7 +765,7 @@ async function handle(
  *
  * @example
  * ```ts
- * app.get('/products/:id', cacheResponse({ cache, timeout: 60, groups: ['products'] }), handler);
+ * app.get('/products/:id', cacheResponse({ cache, timeout: 60, grace: 600, groups: ['products'] }), handler);
  * // later, after a product changed:
  * await invalidateCacheGroup(cache, 'products');
  * ```

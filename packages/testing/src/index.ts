@@ -15,6 +15,7 @@ export {
   withKeySpecCheck,
   withReplicaSync,
 } from './conformance/index.js';
+export { describeStampedeAcrossProcesses } from './describe-stampede.js';
 export type { LoadCall, LoadLoop, LoadReport } from './load-loop.js';
 export { countUnhandledRejections, startLoad } from './load-loop.js';
 export type { MonitorRecorder, Seen } from './monitor-recorder.js';
@@ -68,3 +69,11 @@ export type {
 } from './servers/topologies.js';
 export { aclPassword, aclUsername, startTopologies } from './servers/topologies.js';
 export type { HostPort } from './servers/topology-support.js';
+export type {
+  StampedeOptions,
+  StampedeProcessReport,
+  StampedeTarget,
+  SteadyReaderReport,
+  SteadyReadersOptions,
+} from './stampede-processes.js';
+export { percentile, runStampede, runSteadyReaders } from './stampede-processes.js';

@@ -8,7 +8,7 @@ import {
 } from '../errors.js';
 import type { SingleFlight } from '../single-flight.js';
 import type { AnyStep } from '../step.js';
-import { type FlightLockRelease, tryFlightLock } from './flight-lock.js';
+import { type LockAttempt, lockAttemptStep, releaseStep } from './flight-lock.js';
 import type { GetOrSetResult, ResolvedGetOrSet } from './options.js';
 import { asFactoryError, freshLeft, fromEntry, physicalExpiry } from './outcome.js';
 import { readEntryStep, type StoredEntry } from './read-entry.js';
@@ -52,9 +52,7 @@ type Outcome<T> = GetOrSetResult<T>;
 
 /** First and longest wait between two looks for the value another process is computing. */
 const FIRST_POLL_MS = 5;
-/** Stands for "no lock taken, go on anyway". */
-const NO_LOCK: FlightLockRelease = () => Promise.resolve();
-const MAX_POLL_MS = 100;
+const MAX_POLL_MS = 200;
 
 function jittered(ms: number): number {
   return ms * (0.8 + Math.random() * 0.4);
@@ -198,44 +196,63 @@ export class GetOrSetRunner {
     down: boolean,
     background: boolean,
   ): Promise<Outcome<T>> {
+    const started = performance.now();
+    const outcome = await this.#lockAndProduce(key, stored, factory, o, seen, down, background);
+    // How long a refresh takes to land (the factory, the lock, the writes, or the wait for
+    // another process's value): the delta of early refreshes.
+    this.#host.state.succeeded(stored, performance.now() - started);
+    return outcome;
+  }
+
+  async #lockAndProduce<T>(
+    key: string,
+    stored: string,
+    factory: ValueOrFactory<T>,
+    o: ResolvedGetOrSet,
+    seen: StoredEntry<T> | undefined,
+    down: boolean,
+    background: boolean,
+  ): Promise<Outcome<T>> {
     const host = this.#host;
     if (down || !o.cluster) return this.#produce(key, stored, factory, o, seen, down, background);
     const seenExpiry = seen === undefined ? Number.NEGATIVE_INFINITY : physicalExpiry(seen);
-    let pollMs = FIRST_POLL_MS;
-    // A lock that outlives its lease (a key of that name written by something else) must not
-    // stall us for ever: past the lease, compute without it.
-    const giveUpAt = performance.now() + o.lockMs;
-    for (;;) {
-      let release: FlightLockRelease | undefined;
-      let current: StoredEntry<T> | undefined;
+    const started = performance.now();
+    for (let waitMs = FIRST_POLL_MS; ; ) {
+      // A lock that outlives its lease (a key of that name written by something else) must not
+      // stall us for ever: past the lease, compute without it.
+      const overdue = performance.now() - started > o.lockMs;
+      let attempt: LockAttempt<T>;
       try {
-        release =
-          performance.now() > giveUpAt ? NO_LOCK : await tryFlightLock(host.send, stored, o.lockMs);
-        // Whoever held the lock may have written the value between our read and now.
-        current = await host.send(readEntryStep<T>(host.context, key, stored));
+        attempt = overdue
+          ? {
+              token: undefined,
+              entry: await host.send(readEntryStep<T>(host.context, key, stored)),
+            }
+          : await host.send(lockAttemptStep<T>(host.context, key, stored, o.lockMs));
       } catch (error) {
         // The server went away meanwhile: as on a first read that failed (ignoreExceptions).
         host.swallow(error);
         return this.#produce(key, stored, factory, o, seen, true, background);
       }
-      if (
-        current !== undefined &&
-        freshLeft(current, o) > 0 &&
-        physicalExpiry(current) > seenExpiry
-      ) {
-        await release?.().catch(() => undefined);
-        return fromEntry(current, 'miss', o);
+      const { token, entry } = attempt;
+      // Written since we looked (by whoever held the lock): that is the value.
+      if (entry !== undefined && freshLeft(entry, o) > 0 && physicalExpiry(entry) > seenExpiry) {
+        if (token !== undefined) await host.send(releaseStep(stored, token)).catch(() => undefined);
+        return fromEntry(entry, 'miss', o);
       }
-      if (release !== undefined) {
+      if (token !== undefined || overdue) {
         try {
-          return await this.#produce(key, stored, factory, o, current ?? seen, false, background);
+          return await this.#produce(key, stored, factory, o, entry ?? seen, false, background);
         } finally {
           // A release that fails (the server went away) leaves the lease to expire.
-          await release().catch(() => undefined);
+          if (token !== undefined)
+            await host.send(releaseStep(stored, token)).catch(() => undefined);
         }
       }
-      await sleep(jittered(pollMs));
-      pollMs = Math.min(MAX_POLL_MS, pollMs * 1.5);
+      await sleep(jittered(waitMs));
+      // Polls about five times per wait so far: a short computation is seen soon after it
+      // lands, a long one costs a few round trips a second (one poller per process).
+      waitMs = Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, (performance.now() - started) / 5));
     }
   }
 
@@ -250,7 +267,6 @@ export class GetOrSetRunner {
     background: boolean,
   ): Promise<Outcome<T>> {
     const host = this.#host;
-    const started = performance.now();
     let value: T;
     try {
       value = typeof factory === 'function' ? await (factory as () => T | Promise<T>)() : factory;
@@ -263,7 +279,6 @@ export class GetOrSetRunner {
       host.factoryError(failure, { key, staleServed, background, retryInMs });
       throw failure;
     }
-    host.state.succeeded(stored, performance.now() - started);
     const createdAt = Date.now();
     if (value === undefined || down || o.freshMs === 0) {
       return { value, status: 'miss', createdAt, expiresAt: undefined };

@@ -48,7 +48,8 @@ export function readEntryStep<T>(
     key,
     reduce: (replies: Reply[]) => {
       const [value = null, pttl = -1] = replies;
-      if (value === null) {
+      // -2: the key expired between the GET and the PTTL; what GET read is gone already.
+      if (value === null || pttl === -2) {
         observer?.absent();
         return undefined;
       }
@@ -75,7 +76,9 @@ export function readEntriesStep<T>(
     reduce: (replies: Reply[]) => {
       const readAt = Date.now();
       const found: number[] = [];
-      for (let i = 0; i < keys.length; i++) if (replies[2 * i] != null) found.push(i);
+      for (let i = 0; i < keys.length; i++) {
+        if (replies[2 * i] != null && replies[2 * i + 1] !== -2) found.push(i);
+      }
       return thenMaybe(
         mapMaybe(found, (i) => ctx.decode(replies[2 * i] as Buffer, keys[i]!)),
         (values) => {

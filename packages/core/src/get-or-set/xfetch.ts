@@ -6,9 +6,13 @@
  * expiry and the others keep reading the value.
  *
  * XFetch alone can still let a value expire when no draw happens to fire early enough; a read
- * in the last `2 · delta` (at most a quarter of the fresh period) therefore always refreshes,
- * which leaves the refresh about `delta` to finish before expiry.
+ * in the last `max(3 · delta, 100 ms)` (at most a quarter of the fresh period) therefore always
+ * refreshes, which leaves the refresh at least twice its usual time to land before expiry, and
+ * a busy event loop some slack.
  */
+/** The least of the window in which a read always refreshes (see {@link refreshEarly}). */
+const FLOOR_MS = 100;
+
 export function refreshEarly(
   freshLeftMs: number,
   deltaMs: number,
@@ -16,7 +20,7 @@ export function refreshEarly(
   freshMs: number,
   random: () => number = Math.random,
 ): boolean {
-  if (freshLeftMs <= Math.min(2 * deltaMs, freshMs / 4)) return true;
+  if (freshLeftMs <= Math.min(Math.max(3 * deltaMs, FLOOR_MS), freshMs / 4)) return true;
   // 1 − random() is in (0, 1]: its logarithm is finite or 0, never −ln(0).
   return freshLeftMs <= deltaMs * beta * -Math.log(1 - random());
 }
