@@ -32,6 +32,12 @@ describe('options are validated when the middleware or store is created', () => 
       ['timeout', { cache, timeout: 0 }],
       ['timeout', { cache, timeout: '60' }],
       ['timeout', { cache, timeout: Number.POSITIVE_INFINITY }],
+      ['grace', { cache, timeout: 60, grace: -1 }],
+      ['grace', { cache, timeout: 60, grace: '60' }],
+      ['grace', { cache, timeout: 60, grace: Number.NaN }],
+      ['grace', { cache, timeout: 60, grace: Number.POSITIVE_INFINITY }],
+      ['singleFlight', { cache, timeout: 60, singleFlight: 'node' }],
+      ['singleFlight', { cache, timeout: 60, singleFlight: true }],
       ['vary', { cache, timeout: 60, vary: 'accept' }],
       ['vary', { cache, timeout: 60, vary: ['bad header'] }],
       ['key', { cache, timeout: 60, key: 'user' }],
@@ -53,6 +59,10 @@ describe('options are validated when the middleware or store is created', () => 
     expect(typeof cacheResponse({ cache, timeout: 0.5, vary: ['Accept-Language'] })).toBe(
       'function',
     );
+    for (const singleFlight of ['process', 'cluster'] as const) {
+      expect(typeof cacheResponse({ cache, timeout: 1, grace: 0, singleFlight })).toBe('function');
+    }
+    expect(typeof cacheResponse({ cache, timeout: 1, grace: 0.5 })).toBe('function');
   });
 
   it('rateLimit names the invalid option', () => {

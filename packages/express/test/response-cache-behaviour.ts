@@ -524,6 +524,173 @@ export function describeResponseCache(
       expect(runs).toBe(1);
     });
 
+    it('grace: when the handler throws or answers 5xx, the stale response is served in its place', async () => {
+      const { cache } = open();
+      const errors: unknown[] = [];
+      let failing = false;
+      let runs = 0;
+      const url = await serve((app) => {
+        const mw = cacheResponse({
+          cache,
+          timeout: 1,
+          grace: 60,
+          onError: (error) => errors.push(error),
+        });
+        app.get('/throws', mw, async (_req, res) => {
+          runs++;
+          await delay(100);
+          if (failing) throw new Error('database down');
+          res.type('text').send('throws v1');
+        });
+        app.get('/answers-503', mw, (_req, res) => {
+          runs++;
+          if (failing) res.status(503).set('Retry-After', '5').send('down for maintenance');
+          else res.type('text').send('503 v1');
+        });
+      });
+      expect((await get(`${url}/throws`)).headers.get('cache-status')).toBe(
+        'cachex; fwd=miss; stored',
+      );
+      expect((await get(`${url}/answers-503`)).body).toBe('503 v1');
+      await delay(1100);
+      failing = true;
+      // Concurrent requests for the stale page: one runs the handler, which throws (Express
+      // answers 500); every one of them is served the stale page.
+      const replies = await Promise.all(Array.from({ length: 5 }, () => get(`${url}/throws`)));
+      expect(runs).toBe(3);
+      for (const reply of replies) {
+        expect(reply.status).toBe(200);
+        expect(reply.body).toBe('throws v1');
+        expect(reply.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+        // The 500's own headers are gone.
+        expect(reply.headers.get('content-security-policy')).toBeNull();
+        expect(Number(reply.headers.get('age'))).toBeGreaterThanOrEqual(1);
+      }
+      const statuses = replies.map((r) => r.headers.get('cache-status'));
+      expect(statuses.filter((s) => s === 'cachex; fwd=stale; fwd-status=500')).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s === 'cachex; fwd=stale; fwd-status=500; collapsed'),
+      ).toHaveLength(4);
+      // A 5xx answer: its body and headers are discarded.
+      const replaced = await get(`${url}/answers-503`);
+      expect(replaced.status).toBe(200);
+      expect(replaced.body).toBe('503 v1');
+      expect(replaced.headers.get('cache-status')).toBe('cachex; fwd=stale; fwd-status=503');
+      expect(replaced.headers.get('retry-after')).toBeNull();
+      expect(runs).toBe(4);
+      expect(errors).toHaveLength(2);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          code: 'E_FACTORY',
+          context: expect.objectContaining({ status: 500 }),
+        }),
+        expect.objectContaining({
+          code: 'E_FACTORY',
+          context: expect.objectContaining({ status: 503 }),
+        }),
+      ]);
+      // Right after a failure, the stale page is served without running the handler (backoff).
+      const backingOff = await get(`${url}/answers-503`);
+      expect(backingOff.body).toBe('503 v1');
+      expect(backingOff.headers.get('cache-status')).toMatch(/^cachex; hit; ttl=-\d+$/);
+      expect(runs).toBe(4);
+    });
+
+    it('grace: without a stale response, a 5xx answer passes through, not stored', async () => {
+      const { cache } = open();
+      const errors: unknown[] = [];
+      let runs = 0;
+      const url = await serve((app) => {
+        const mw = cacheResponse({ cache, timeout: 60, grace: 60, onError: (e) => errors.push(e) });
+        app.get('/503', mw, (_req, res) => {
+          runs++;
+          res.status(503).send(`down ${runs}`);
+        });
+        app.get('/throws', mw, () => {
+          runs++;
+          throw new Error('boom');
+        });
+      });
+      for (let i = 1; i <= 2; i++) {
+        const reply = await get(`${url}/503`);
+        expect(reply.status).toBe(503);
+        expect(reply.body).toBe(`down ${runs}`);
+        expect(reply.headers.get('cache-status')).toBe('cachex; fwd=miss; detail=status');
+      }
+      const thrown = await get(`${url}/throws`);
+      expect(thrown.status).toBe(500);
+      expect(thrown.headers.get('cache-status')).toBe('cachex; fwd=miss; detail=status');
+      expect(runs).toBe(3);
+      expect(errors).toEqual([]);
+      expect(await cache.keys('page:*')).toEqual([]);
+    });
+
+    it('grace: a stale response is refreshed: the new one is stored and served', async () => {
+      const { cache } = open();
+      let runs = 0;
+      let gone = false;
+      const url = await serve((app) => {
+        const mw = cacheResponse({ cache, timeout: 0.3, grace: 60 });
+        app.get('/page', mw, (_req, res) => {
+          runs++;
+          res.send(`version ${runs}`);
+        });
+        app.get('/gone', mw, (_req, res) => {
+          if (gone) res.status(404).send('gone');
+          else res.send('here');
+        });
+      });
+      expect((await get(`${url}/page`)).body).toBe('version 1');
+      expect((await get(`${url}/gone`)).body).toBe('here');
+      await delay(450);
+      gone = true;
+      const refreshed = await get(`${url}/page`);
+      expect(refreshed.body).toBe('version 2');
+      expect(refreshed.headers.get('cache-status')).toBe('cachex; fwd=stale; stored');
+      const hit = await get(`${url}/page`);
+      expect(hit.body).toBe('version 2');
+      expect(hit.headers.get('cache-status')).toBe('cachex; hit');
+      expect(runs).toBe(2);
+      // Not a failure: a response that may not be stored is sent as it is.
+      const missing = await get(`${url}/gone`);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toBe('gone');
+      expect(missing.headers.get('cache-status')).toBe('cachex; fwd=stale; detail=status');
+    });
+
+    it("singleFlight 'cluster': concurrent misses on two app instances run the handler once", async () => {
+      const { cache, another } = open();
+      let runs = 0;
+      const setup = (c: Cache) => (app: Express) =>
+        app.get(
+          '/report',
+          cacheResponse({ cache: c, timeout: 60, singleFlight: 'cluster' }),
+          async (_req, res) => {
+            runs++;
+            await delay(200);
+            res.send(`report ${runs}`);
+          },
+        );
+      const url1 = await serve(setup(cache));
+      const url2 = await serve(setup(another()));
+      const host = { host: 'shop.example' };
+      const replies = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => rawGet(`${i % 2 ? url2 : url1}/report`, host)),
+      );
+      expect(runs).toBe(1);
+      expect(new Set(replies.map((r) => r.body))).toEqual(new Set(['report 1']));
+      const statuses = replies.map((r) => r.headers['cache-status']);
+      expect(statuses.filter((s) => s === 'cachex; fwd=miss; stored')).toHaveLength(1);
+      expect(
+        statuses.every(
+          (s) =>
+            s === 'cachex; fwd=miss; stored' ||
+            s === 'cachex; fwd=miss; collapsed' ||
+            s === 'cachex; hit',
+        ),
+      ).toBe(true);
+    });
+
     it('entries expire with the timeout', async () => {
       const { cache } = open();
       let runs = 0;
