@@ -27,9 +27,6 @@ import {
   isStatusCode,
 } from './validate.js';
 
-/** Who shares one run of the handler for a key (see {@link ResponseCacheOptions.singleFlight}). */
-export type ResponseSingleFlight = 'process' | 'cluster';
-
 /** Options of {@link cacheResponse}. */
 export interface ResponseCacheOptions {
   /** The cachex cache that stores the responses (any transport: memory, standalone, sentinel, cluster). */
@@ -37,28 +34,30 @@ export interface ResponseCacheOptions {
   /** How long a stored response is served, in seconds (fractions allowed). */
   timeout: number;
   /**
-   * Seconds a stored response is kept past `timeout` (fractions allowed; default 0): a request
-   * that finds it stale runs the handler, and when the handler fails (throws, or answers with a
-   * 5xx status not in `statuses`) the stale response is served in place of the error, with
-   * `Cache-Status: cachex; fwd=stale; fwd-status=<status>`, and `onError` is told. After such a
-   * failure this process serves the stale response without running the handler for 5 s
-   * (doubling with each failure in a row, up to 80 s) before trying again. The key's TTL is
-   * `timeout + grace`.
+   * Seconds a stored response is kept past `timeout` (fractions allowed; default 0; the key's
+   * TTL is `timeout + grace`). A request that finds it stale runs the handler: a response that
+   * may be stored replaces it (`fwd=stale; stored`); when the handler fails (throws, or answers
+   * a 5xx status that is not in `statuses`), the stale response is served instead, with
+   * `Cache-Status: cachex; fwd=stale; fwd-status=<status>`, the handler's response is discarded
+   * and `onError` is told. After a failure, this process serves the stale response without
+   * running the handler for 5 s (doubling with each failure in a row, up to 80 s): `hit` with a
+   * negative `ttl`. A failing response larger than `maxSize` has already started to stream out:
+   * it is sent as it is.
    *
-   * There is no stale-while-revalidate for responses: a refresh in the background would have
-   * no request to run the handler with. A request that finds a stale response waits for its
-   * handler, like a miss.
+   * No stale-while-revalidate: a refresh in the background would have no request to run the
+   * handler with, so a request that finds a stale response waits for the handler, as on a miss.
+   * Nor is there a soft timeout: a slow handler is waited for.
    */
   grace?: number;
   /**
-   * Who shares one run of the handler when a response is missing (or stale). `'process'`
-   * (default): concurrent requests for one key in this process run it once; the others are
-   * served its response. `'cluster'`: every instance on the same cache server runs it once
-   * (the first takes a lease, `SET NX PX`, of at most 10 s; the others wait for its response
-   * in the cache, polling). A response that cannot be stored cannot be shared: with
-   * `'cluster'`, instances then take turns running the handler.
+   * Who shares one run of the handler when a response is missing or stale. `'process'`
+   * (default): concurrent requests for one key in this process run it once, the others are
+   * served its response. `'cluster'`: every app instance on the same cache server runs it
+   * once: the first takes a lease (`SET NX PX`, 10 s) and the others poll the cache for its
+   * response (up to the lease, then they run the handler themselves); one more round trip per
+   * miss. A response that may not be stored cannot be shared: instances then take turns.
    */
-  singleFlight?: ResponseSingleFlight;
+  singleFlight?: 'process' | 'cluster';
   /**
    * Request header names whose values become part of the key, so that each combination gets
    * its own stored response (e.g. `['accept-language']`). They are also added to the
@@ -109,7 +108,7 @@ interface ResolvedOptions {
   cache: Cache;
   timeout: number;
   grace: number;
-  singleFlight: ResponseSingleFlight;
+  singleFlight: 'process' | 'cluster';
   /** The `vary` header names, lower-case (keys, comparisons). */
   vary: string[];
   /** The `vary` header names as given (the `Vary` header sent). */

@@ -67,6 +67,29 @@ describe('Cache on the dummy transport', () => {
     await cache.close();
   });
 
+  it('getOrSet with every stampede option still calls the factory every time, without waiting', async () => {
+    const cache = dummyCache();
+    let calls = 0;
+    const factory = () => `computed ${++calls}`;
+    const options = {
+      grace: 60,
+      staleWhileRevalidate: true,
+      earlyRefresh: true,
+      singleFlight: 'cluster',
+      meta: true,
+    } as const;
+    const started = Date.now();
+    expect(await cache.getOrSet('k', factory, options)).toMatchObject({
+      value: 'computed 1',
+      status: 'miss',
+    });
+    expect(await cache.getOrSet('k', factory, options)).toMatchObject({ value: 'computed 2' });
+    expect([...(await cache.getManyOrSet(['a'], () => ({ a: ++calls })))]).toEqual([['a', 3]]);
+    // The flight lock is taken at once (nothing holds it): no polling.
+    expect(Date.now() - started).toBeLessThan(1000);
+    await cache.close();
+  });
+
   it('a pipeline sees its own writes; they are gone afterwards', async () => {
     const cache = dummyCache();
     const results = await cache.pipeline().set('k', 'v').get('k').incr('n').incr('n').exec();

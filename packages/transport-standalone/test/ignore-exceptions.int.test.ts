@@ -137,6 +137,27 @@ describe('ignoreExceptions with nothing listening on the port', () => {
     ]);
   });
 
+  it('getOrSet with grace, cluster single flight and meta: the factory value, not stored, no lock waited for', async () => {
+    const { cache, ignored } = unreachable();
+    const factory = vi.fn(async () => 'computed');
+    const result = await cache.getOrSet('k', factory, {
+      grace: 60,
+      singleFlight: 'cluster',
+      earlyRefresh: true,
+      meta: true,
+    });
+    expect(result).toMatchObject({ value: 'computed', status: 'miss', expiresAt: undefined });
+    expect(factory).toHaveBeenCalledTimes(1);
+    expect(ignored.map(([e, info]) => [e.code, info.method])).toEqual([
+      ['E_CONNECTION', 'getOrSet'],
+    ]);
+    const many = await cache.getManyOrSet(['a', 'b'], (keys) => keys.map((k) => [k, k] as const));
+    expect([...many]).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+    ]);
+  });
+
   it('methods without a neutral result still reject', async () => {
     const calls: ((cache: Cache) => Promise<unknown>)[] = [
       (c) => c.incr('n'),

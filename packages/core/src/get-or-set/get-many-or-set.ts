@@ -9,12 +9,15 @@ import { readEntriesStep, type StoredEntry } from './read-entry.js';
 /** Computes the values of the keys it is given (those missing or stale), in one call. */
 export type ManyFactory<T> = (keys: string[]) => Entries<T> | Promise<Entries<T>>;
 
-/** A factory's result as a Map, whatever shape it came in. */
+/** A factory's result as a Map, whatever shape it came in; anything else is refused. */
 function toMap<T>(entries: Entries<T>): Map<string, T> {
   if (entries instanceof Map) return entries as Map<string, T>;
-  if (entries !== null && typeof entries === 'object' && Symbol.iterator in entries) {
-    return new Map(entries as Iterable<readonly [string, T]>);
+  if (entries === null || typeof entries !== 'object') {
+    throw new TypeError(
+      `the factory must return a Map, a record or [key, value] pairs, got ${entries === null ? 'null' : typeof entries}`,
+    );
   }
+  if (Symbol.iterator in entries) return new Map(entries as Iterable<readonly [string, T]>);
   return new Map(Object.entries(entries as Record<string, T>));
 }
 

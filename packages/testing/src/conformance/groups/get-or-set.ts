@@ -393,6 +393,16 @@ export function getOrSetGroup(h: Harness): void {
       expect(events[0]![1]).toMatchObject({ keys: ['a'], staleServed: true });
     });
 
+    it('a factory result that is not a Map, record or pairs is a FactoryError saying so', async () => {
+      const cache = await h.cache();
+      const error = await cache.getManyOrSet(['a'], () => null as never).catch((e: unknown) => e);
+      expect(isCachexError(error, 'E_FACTORY')).toBe(true);
+      expect((error as Error).message).toContain(
+        'must return a Map, a record or [key, value] pairs',
+      );
+      expect(await cache.has('a')).toBe(false);
+    });
+
     it('no keys: no factory call', async () => {
       const cache = await h.cache();
       let calls = 0;
