@@ -86,6 +86,8 @@ export interface Shop {
 const DEV_SECRET = 'cachex-example-development-secret';
 const LEADERBOARD_KEY = 'leaderboard';
 const SEARCH_TIMEOUT = 30;
+/** Search results are kept 5 more minutes past their timeout, served if the search fails. */
+const SEARCH_GRACE = 300;
 const MAX_QTY = 10;
 
 /** An error with an HTTP status, answered as `{ error }`. */
@@ -313,15 +315,26 @@ export async function createApp(options: ShopOptions): Promise<Shop> {
     res.json({ productId: id, stock });
   });
 
-  // Search: limited per client; results kept for a while with getOrSet.
+  // Search: limited per client; results kept for a while with getOrSet: one search across
+  // every instance of the service for a query (singleFlight 'cluster'), the previous results
+  // served for SEARCH_GRACE seconds if the search fails, and Cache-Status / Age from the
+  // metadata.
   app.get('/search', searchLimit, async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
     if (q === '' || q.length > 100) throw new HttpError(400, 'q must be 1 to 100 characters');
     const digest = createHash('sha256').update(q.toLowerCase()).digest('base64url');
-    const results = await cache.getOrSet(`search:${digest}`, () => catalogue.search(q), {
+    const found = await cache.getOrSet(`search:${digest}`, () => catalogue.search(q), {
       timeout: SEARCH_TIMEOUT,
+      grace: SEARCH_GRACE,
+      singleFlight: 'cluster',
+      meta: true,
     });
-    res.json({ q, results });
+    const forwarded = found.status === 'stale' ? 'stale' : 'miss';
+    res.set('Cache-Status', found.status === 'hit' ? 'cachex; hit' : `cachex; fwd=${forwarded}`);
+    if (found.createdAt !== undefined) {
+      res.set('Age', String(Math.max(0, Math.floor((Date.now() - found.createdAt) / 1000))));
+    }
+    res.json({ q, results: found.value });
   });
 
   // The cart lives in the session (express-session, stored in the cache).

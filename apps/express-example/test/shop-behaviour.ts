@@ -155,6 +155,10 @@ export function describeShop(label: string, open: () => CachexCache, closers: Cl
         expect(reply.headers.get('ratelimit-limit')).toBe('3');
         expect(reply.headers.get('ratelimit-remaining')).toBe(String(3 - i));
         expect(reply.headers.get('retry-after')).toBeNull();
+        // The first search computes the results; the next ones are served from the cache.
+        expect(reply.headers.get('cache-status')).toBe(
+          i === 1 ? 'cachex; fwd=miss' : 'cachex; hit',
+        );
       }
       const refused = await request(`${url}/search?q=kettle`);
       expect(refused.status).toBe(429);
