@@ -105,6 +105,23 @@ describe('a cache as a user restricted to its prefix (the ACL of docs/security.m
       expect(await cache.persist('n')).toBe(true);
       expect(await cache.touch('n', { timeout: 30 })).toBe(true);
       expect(await cache.getOrSet('g', () => 'made')).toBe('made');
+      // Stampede options: GET+PTTL, the flight lock (SET NX PX, compare-and-delete script).
+      const guarded = await cache.getOrSet('h', () => 'guarded', {
+        grace: 30,
+        singleFlight: 'cluster',
+        earlyRefresh: true,
+        meta: true,
+      });
+      expect(guarded).toMatchObject({ value: 'guarded', status: 'miss' });
+      expect(await cache.getOrSet('h', () => 'other', { grace: 30, meta: true })).toMatchObject({
+        value: 'guarded',
+        status: 'hit',
+      });
+      expect([...(await cache.getManyOrSet(['h', 'm'], () => ({ m: 1 }), { grace: 30 }))]).toEqual([
+        ['h', 'guarded'],
+        ['m', 1],
+      ]);
+      await cache.deleteMany(['h', 'm']);
       expect((await cache.keys('*')).sort()).toEqual(['a', 'g', 'n', 'x', 'y']);
       expect(await cache.delete('g')).toBe(true);
       await cache.deleteMany(['x']);
