@@ -13,6 +13,7 @@ import { parseMode } from './mode.js';
 import { type RunResult, renderTable, type SectionResult, writeJson } from './report.js';
 import { clusterSection } from './sections/cluster.js';
 import { codecSection } from './sections/codecs.js';
+import { getOrSetSection, getOrSetStampedeSection } from './sections/get-or-set.js';
 import { largeSection } from './sections/large.js';
 import { latencySection } from './sections/latency.js';
 import { manySection } from './sections/many.js';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     await record(() => largeSection(env, mode));
     await record(() => nearCacheSection(env, mode));
     await record(() => nearCacheMemorySection(env, mode));
+    await record(() => getOrSetSection(env, mode));
+    await record(() => getOrSetStampedeSection(env, mode));
   } finally {
     // Server sections are done (or one failed): close connections, then stop the server.
     await env.closeAll();

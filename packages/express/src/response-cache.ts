@@ -753,7 +753,8 @@ async function handle(
  *   runs the handler and stores its response (`fwd=stale; stored`), or, when the handler throws
  *   or answers 5xx, is served the stale response (`fwd=stale; fwd-status=<status>`) and
  *   `onError` is told. No stale-while-revalidate: a background refresh would have no request to
- *   run the handler with.
+ *   run the handler with. A 5xx that is not in `statuses` is a failed factory to `getOrSet`, so
+ *   the cache's `factoryError` event reports it too.
  * - The handler's response is held until it ends (up to `maxSize` bytes), whatever it uses:
  *   `res.send`, `res.json`, `res.write`/`res.end`, a piped stream.
  * - A cache that fails (server down) never fails the request: the handler answers, uncached,

@@ -43,7 +43,8 @@ export function lockAttemptStep<T>(
   leaseMs: number,
 ): Step<LockAttempt<T>> {
   const token = Buffer.from(randomUUID());
-  const read = readEntryStep<T>(ctx, key, stored);
+  // From the primary, where the holder wrote: a lagging replica would make us compute again.
+  const read = readEntryStep<T>(ctx, key, stored, undefined, 'primary');
   const ms = Math.max(1, Math.ceil(leaseMs));
   return {
     commands: [

@@ -226,7 +226,9 @@ export class GetOrSetRunner {
         attempt = overdue
           ? {
               token: undefined,
-              entry: await host.send(readEntryStep<T>(host.context, key, stored)),
+              entry: await host.send(
+                readEntryStep<T>(host.context, key, stored, undefined, 'primary'),
+              ),
             }
           : await host.send(lockAttemptStep<T>(host.context, key, stored, o.lockMs));
       } catch (error) {
@@ -300,7 +302,9 @@ export class GetOrSetRunner {
         return { value, status: 'miss', createdAt, expiresAt };
       }
       // Another writer got there first: its value is the one every caller should see.
-      const winner = await host.send(readEntryStep<T>(host.context, key, stored));
+      const winner = await host.send(
+        readEntryStep<T>(host.context, key, stored, undefined, 'primary'),
+      );
       return winner === undefined
         ? { value, status: 'miss', createdAt, expiresAt }
         : fromEntry(winner, 'miss', o);

@@ -26,6 +26,14 @@ function readCommands(stored: string): Command[] {
   ];
 }
 
+/** The same reads, not marked as reads: they go to the primary even with `readFrom: 'replica'`. */
+function primaryReadCommands(stored: string): Command[] {
+  return [
+    { name: 'GET', keys: FIRST_KEY, args: [stored] },
+    { name: 'PTTL', keys: FIRST_KEY, args: [stored] },
+  ];
+}
+
 function getCommand(stored: string): Command[] {
   return [{ name: 'GET', keys: FIRST_KEY, args: [stored], read: true }];
 }
@@ -33,18 +41,25 @@ function getCommand(stored: string): Command[] {
 /**
  * GET and PTTL of one key in one round trip (one batch, both reads): the value and how long
  * it lives, so that a caller can tell fresh from stale, or hold the value no longer than the
- * key exists. `undefined` when the key does not exist. `withTtl: false` sends the GET alone.
+ * key exists. `undefined` when the key does not exist. `withTtl: false` sends the GET alone;
+ * `'primary'` sends both to the primary, never a replica.
  */
 export function readEntryStep<T>(
   ctx: CacheContext,
   key: string,
   stored: string,
   observer?: EntryObserver,
-  withTtl = true,
+  withTtl: boolean | 'primary' = true,
 ): Step<StoredEntry<T> | undefined> {
   return {
     // Without the TTL (a caller that only needs the value), the entry says "never expires".
-    commands: withTtl ? readCommands(stored) : getCommand(stored),
+    // From the primary: a check of what another process just wrote, which a replica may lag.
+    commands:
+      withTtl === 'primary'
+        ? primaryReadCommands(stored)
+        : withTtl
+          ? readCommands(stored)
+          : getCommand(stored),
     key,
     reduce: (replies: Reply[]) => {
       const [value = null, pttl = -1] = replies;
