@@ -12,9 +12,6 @@ import { isOk, toBool, toInt, toPositive } from './reply.js';
 
 const READ = true;
 
-/** Marks a miss inside `get` so that a stored `null` stays distinguishable from no value. */
-export const MISS: unique symbol = Symbol('cachex.miss');
-
 export function getStep<T, D>(
   ctx: CacheContext,
   key: string,
