@@ -42,3 +42,18 @@ export function checkOptions<O extends object>(
     { context: key === undefined ? {} : { key } },
   );
 }
+
+/**
+ * The keys of a multi-key call as an array: any iterable of keys (an array, a Set, a
+ * generator). Anything else, a string included (iterable, but as one-character keys surely a
+ * mistake), is an {@link InvalidArgumentError} naming the method, not a `TypeError` from
+ * spreading it.
+ */
+export function keyList(keys: unknown, method: string): unknown[] {
+  if (typeof keys === 'object' && keys !== null && Symbol.iterator in keys) {
+    return [...(keys as Iterable<unknown>)];
+  }
+  throw new InvalidArgumentError(
+    `${method}: keys must be an array (or another iterable) of keys, got ${describe(keys)}`,
+  );
+}

@@ -1,11 +1,12 @@
 import type { CacheContext } from '../cache-context.js';
+import { InvalidArgumentError } from '../errors.js';
 import { ALL_KEYS, FIRST_KEY, KEY_VALUE_PAIRS } from '../key-spec.js';
 import { type AnyStep, constant } from '../step.js';
 import { resolveExpiry } from '../timeout.js';
 import type { EncodedValue, MaybePromise } from '../types/codec.js';
 import type { Command, RedisArg, Reply } from '../types/transport.js';
 import { mapMaybe, thenMaybe } from './encoding.js';
-import { checkOptions } from './flags.js';
+import { checkOptions, keyList } from './flags.js';
 import type { TimeoutOptions, VersionOptions } from './options.js';
 import { toArray, toInt } from './reply.js';
 
@@ -15,9 +16,20 @@ export type Entries<T = unknown> =
   | ReadonlyMap<string, T>
   | Iterable<readonly [string, T]>;
 
+/**
+ * The entries of `setMany` as pairs. Anything but a Map, an iterable of pairs or a plain
+ * object (a number, a string, null) is an `InvalidArgumentError`: `Object.entries(5)` is an
+ * empty list, which would write nothing without a word.
+ */
 function entriesOf<T>(entries: Entries<T>): [string, T][] {
   if (entries instanceof Map) return [...entries.entries()];
-  if (Symbol.iterator in Object(entries))
+  if (typeof entries !== 'object' || entries === null) {
+    const got = entries === null ? 'null' : typeof entries;
+    throw new InvalidArgumentError(
+      `setMany: entries must be a record, a Map or [key, value] pairs, got ${got}`,
+    );
+  }
+  if (Symbol.iterator in entries)
     return [...(entries as Iterable<readonly [string, T]>)].map(([k, v]) => [k, v]);
   return Object.entries(entries as Record<string, T>);
 }
@@ -32,7 +44,7 @@ export function getManyStep<T>(
   keys: Iterable<string>,
   options?: VersionOptions,
 ): AnyStep<Map<string, T>> {
-  const userKeys = [...keys];
+  const userKeys = keyList(keys, 'getMany') as string[];
   if (userKeys.length === 0) return constant(new Map<string, T>());
   const stored = userKeys.map((k) => ctx.makeKey(k, options?.version));
   // One MGET per group the transport can serve together (all keys, except on a cluster).
@@ -71,7 +83,7 @@ export function deleteManyStep(
   keys: Iterable<string>,
   options?: VersionOptions,
 ): AnyStep<number> {
-  const stored = [...keys].map((k) => ctx.makeKey(k, options?.version));
+  const stored = keyList(keys, 'deleteMany').map((k) => ctx.makeKey(k as string, options?.version));
   if (stored.length === 0) return constant(0);
   const groups = ctx.transport.partitionKeys(stored);
   return {

@@ -1,3 +1,4 @@
+import { keyList } from '../commands/flags.js';
 import type { Entries } from '../commands/many.js';
 import { setManyStep } from '../commands/many.js';
 import { isCachexError } from '../errors.js';
@@ -29,11 +30,11 @@ function toMap<T>(entries: Entries<T>): Map<string, T> {
  */
 export async function getManyOrSet<T>(
   host: GetOrSetHost,
-  keyList: Iterable<string>,
+  requested: Iterable<string>,
   factory: ManyFactory<T>,
   o: ResolvedGetOrSet,
 ): Promise<Map<string, T>> {
-  const keys = [...new Set(keyList)];
+  const keys = [...new Set(keyList(requested, 'getManyOrSet') as string[])];
   const result = new Map<string, T>();
   if (keys.length === 0) return result;
   const stored = keys.map((key) => host.context.makeKey(key, o.version));

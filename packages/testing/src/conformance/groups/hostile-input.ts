@@ -115,6 +115,30 @@ export function hostileInputGroup(h: Harness): void {
       expect(await h.rawKeys(cache)).toEqual([]);
     });
 
+    it('key lists and entries that are not lists are InvalidArgumentErrors, not TypeErrors or no-ops', async () => {
+      const cache = await h.cache();
+      for (const bad of [5, null, undefined, true]) {
+        const calls: [string, () => Promise<unknown>][] = [
+          ['getMany', () => cache.getMany(bad as never)],
+          ['deleteMany', () => cache.deleteMany(bad as never)],
+          ['setMany', () => cache.setMany(bad as never)],
+          ['getManyOrSet', () => cache.getManyOrSet(bad as never, () => ({}))],
+        ];
+        for (const [method, call] of calls) {
+          const error = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error, `${method}(${String(bad)})`).toBeInstanceOf(InvalidArgumentError);
+          expect((error as Error).message).toContain(method);
+        }
+      }
+      // A string is iterable, but as a list of one-character keys it is surely a mistake.
+      const error = await cache.getMany('abc' as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(await h.rawKeys(cache)).toEqual([]);
+    });
+
     it('boolean options must be booleans', async () => {
       const cache = await h.cache();
       for (const value of [1, 'yes', 0, null]) {
