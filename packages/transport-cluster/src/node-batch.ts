@@ -1,5 +1,9 @@
 import { type BatchOptions, type BatchResult, ClosedError, type CommandGroup } from '@cachex/core';
-import { holdWritesThisTick } from '@cachex/transport-standalone/driver';
+import {
+  holdWritesThisTick,
+  isSmallPlainBatch,
+  sendSmallBatch,
+} from '@cachex/transport-standalone/driver';
 import { planUnits, type Unit } from './batch-plan.js';
 import type { ReplyPair } from './cluster-client.js';
 import type { ClusterContext } from './cluster-context.js';
@@ -97,26 +101,36 @@ async function runOnNode(
   const client = context.router.pick(owners, read);
   if (client === undefined) return viaDriver(context, units, results, deadline);
 
-  const pipeline = client.pipeline();
-  // The scripts first (SCRIPT LOAD), so that none runs into NOSCRIPT mid-pipeline.
-  const loads = queueScriptLoads(
-    pipeline,
-    units.flatMap((unit) => unit.commands),
-  );
-  for (const unit of units) {
-    // An atomic block keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
-    // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
-    if (unit.atomic) pipeline.callBuffer('MULTI');
-    for (const c of unit.commands) pipeline.callBuffer(c.name, ...c.args);
-    if (unit.atomic) pipeline.callBuffer('EXEC');
-  }
   let replies: ReplyPair[] | null = null;
   let failure: unknown;
-  holdWritesThisTick(client);
-  try {
-    replies = await pipeline.exec();
-  } catch (error) {
-    failure = error ?? new Error('The pipeline failed');
+  let loads = 0;
+  // (Any atomic unit, even of one command, keeps its MULTI/EXEC: its replies are read so.)
+  if (units.every((unit) => !unit.atomic) && isSmallPlainBatch(units)) {
+    // A few plain commands: separate commands in one write, cheaper than a pipeline object.
+    replies = await sendSmallBatch(
+      client,
+      units.flatMap((unit) => unit.commands),
+    );
+  } else {
+    const pipeline = client.pipeline();
+    // The scripts first (SCRIPT LOAD), so that none runs into NOSCRIPT mid-pipeline.
+    loads = queueScriptLoads(
+      pipeline,
+      units.flatMap((unit) => unit.commands),
+    );
+    for (const unit of units) {
+      // An atomic block keeps its MULTI/EXEC inside the pipeline: MULTI → OK, each command →
+      // QUEUED (or its queueing error), EXEC → the array of results (or EXECABORT).
+      if (unit.atomic) pipeline.callBuffer('MULTI');
+      for (const c of unit.commands) pipeline.callBuffer(c.name, ...c.args);
+      if (unit.atomic) pipeline.callBuffer('EXEC');
+    }
+    holdWritesThisTick(client);
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      failure = error ?? new Error('The pipeline failed');
+    }
   }
   const again: Unit[] = [];
   let at = loads;

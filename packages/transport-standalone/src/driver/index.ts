@@ -48,4 +48,6 @@ export {
 export { runPipeline } from './run-pipeline.js';
 export { callWithScript, isNoScript, scriptsOf } from './scripts.js';
 export { SharedTracking } from './shared-tracking.js';
+export type { ReplyPair } from './small-batch.js';
+export { isSmallPlainBatch, SMALL_BATCH, sendSmallBatch } from './small-batch.js';
 export { translateDriverError } from './translate.js';

@@ -3,10 +3,12 @@ import { execResults, failed, settled } from './batch-results.js';
 import { holdWritesThisTick } from './coalesce-writes.js';
 import type { DriverClient } from './load-driver.js';
 import { scriptsOf } from './scripts.js';
+import { isSmallPlainBatch, sendSmallBatch } from './small-batch.js';
 
 /**
  * Sends groups of commands to one node in one pipeline and returns one result per command, in
- * order. An atomic group becomes MULTI … EXEC inside the pipeline. The scripts the commands run
+ * order (a small batch of plain commands goes as separate commands in one write instead: see
+ * `SMALL_BATCH`). An atomic group becomes MULTI … EXEC inside the pipeline. The scripts the commands run
  * are loaded first (`SCRIPT LOAD`, once per script per pipeline, in the same round trip): a
  * NOSCRIPT retried after the pipeline would run the script after commands queued behind it, and
  * one inside MULTI/EXEC cannot be retried alone at all. `closed` says whether the transport was
@@ -17,6 +19,11 @@ export async function runPipeline(
   groups: readonly CommandGroup[],
   closed: () => boolean,
 ): Promise<BatchResult[]> {
+  if (isSmallPlainBatch(groups)) {
+    const commands = groups.flatMap((g) => g.commands);
+    const replies = await sendSmallBatch(client, commands);
+    return commands.map((c, i) => settled(replies[i], c.name, closed()));
+  }
   const pipeline = client.pipeline();
   const scripts = scriptsOf(groups.flatMap((g) => g.commands));
   for (const script of scripts) pipeline.callBuffer('SCRIPT', 'LOAD', script.lua);
