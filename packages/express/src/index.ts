@@ -7,5 +7,5 @@
  */
 export type { RateLimitOptions } from './rate-limit.js';
 export { clientAddressKey, rateLimit } from './rate-limit.js';
-export type { ResponseCacheOptions } from './response-cache.js';
 export { cacheResponse, invalidateCacheGroup } from './response-cache.js';
+export type { ResponseCacheOptions } from './response-cache-options.js';

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { type Cache, FactoryError, type GetOrSetResult, isCachexError } from '@cachex/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -9,139 +8,36 @@ import {
   cacheControlDirectives,
   isNotModified,
   listMembers,
-  NOT_MODIFIED_DROPS,
   requestHeader,
   requestNoCache,
-  storableHeaders,
   strongEtag,
   takeConditions,
 } from './http.js';
 import {
+  DEFAULT_PREFIX,
+  FACTORY,
+  groupKey,
+  type ResolvedOptions,
+  type ResponseCacheOptions,
+  resolveOptions,
+} from './response-cache-options.js';
+import {
+  isStoredResponse,
+  isSuccess,
+  type Send,
+  type StoredResponse,
+  sendNotModified,
+  serve,
+  setCacheStatus,
+  toEntry,
+} from './stored-response.js';
+import {
   checkCache,
   checkKnownOptions,
-  checkOptionalFunction,
   checkOptionalString,
   checkOptionsObject,
-  checkPositive,
   invalid,
-  isStatusCode,
 } from './validate.js';
-
-/** Options of {@link cacheResponse}. */
-export interface ResponseCacheOptions {
-  /** The cachex cache that stores the responses (any transport: memory, standalone, sentinel, cluster). */
-  cache: Cache;
-  /** How long a stored response is served, in seconds (fractions allowed). */
-  timeout: number;
-  /**
-   * Seconds a stored response is kept past `timeout` (fractions allowed; default 0; the key's
-   * TTL is `timeout + grace`). A request that finds it stale runs the handler: a response that
-   * may be stored replaces it (`fwd=stale; stored`); when the handler fails (throws, or answers
-   * a 5xx status that is not in `statuses`), the stale response is served instead, with
-   * `Cache-Status: cachex; fwd=stale; fwd-status=<status>`, the handler's response is discarded
-   * and `onError` is told. After a failure, this process serves the stale response without
-   * running the handler for 5 s (doubling with each failure in a row, up to 80 s): `hit` with a
-   * negative `ttl`. A failing response larger than `maxSize` has already started to stream out:
-   * it is sent as it is.
-   *
-   * No stale-while-revalidate: a refresh in the background would have no request to run the
-   * handler with, so a request that finds a stale response waits for the handler, as on a miss.
-   * Nor is there a soft timeout: a slow handler is waited for.
-   */
-  grace?: number;
-  /**
-   * Who shares one run of the handler when a response is missing or stale. `'process'`
-   * (default): concurrent requests for one key in this process run it once, the others are
-   * served its response. `'cluster'`: every app instance on the same cache server runs it
-   * once: the first takes a lease (`SET NX PX`, 10 s) and the others poll the cache for its
-   * response (up to the lease, then they run the handler themselves); one more round trip per
-   * miss. A response that may not be stored cannot be shared: instances then take turns.
-   */
-  singleFlight?: 'process' | 'cluster';
-  /**
-   * Request header names whose values become part of the key, so that each combination gets
-   * its own stored response (e.g. `['accept-language']`). They are also added to the
-   * response's `Vary` header. Default: none.
-   */
-  vary?: string[];
-  /**
-   * A key part of your own, computed from the request: e.g. the user id for per-user pages.
-   * Return `undefined` to leave this request uncached. When given, requests with an
-   * `Authorization` header are cached too (under the key you return).
-   */
-  key?: (req: Request) => string | undefined;
-  /** Response status codes that are stored. Default `[200]`. */
-  statuses?: number[];
-  /**
-   * Groups (tags) of the stored response, for {@link invalidateCacheGroup}: a list, or a
-   * function of the request (e.g. `(req) => [`product:${req.params.id}`]`). Default: none.
-   */
-  groups?: string[] | ((req: Request) => string[]);
-  /** First part of every key this middleware writes (`<prefix>:GET:<hash>`). Default `'page'`. */
-  prefix?: string;
-  /**
-   * Bodies up to this many bytes are held and stored; a larger body is streamed out as it is
-   * written and not stored (`detail=too-large`). Default 1 MiB.
-   */
-  maxSize?: number;
-  /**
-   * Called when the cache fails (server down, timeout, undecodable entry): the request is then
-   * served by its handler, uncached, and does not fail. Also called, with a `FactoryError`
-   * (`context.status`: the handler's status), when a handler failed and a stale response was
-   * served in its place (see `grace`). An exception thrown here is ignored.
-   */
-  onError?: (error: unknown, req: Request) => void;
-}
-
-/** A response as stored: status, headers and body (text when it is UTF-8, else base64). */
-interface StoredResponse {
-  v: 1;
-  status: number;
-  headers: [string, string | string[]][];
-  body: string;
-  encoding: 'utf8' | 'base64';
-  /** When it was stored, unix milliseconds (for `Age`). */
-  storedAt: number;
-}
-
-interface ResolvedOptions {
-  cache: Cache;
-  timeout: number;
-  grace: number;
-  singleFlight: 'process' | 'cluster';
-  /** The `vary` header names, lower-case (keys, comparisons). */
-  vary: string[];
-  /** The `vary` header names as given (the `Vary` header sent). */
-  varyNames: string[];
-  key: ((req: Request) => string | undefined) | undefined;
-  statuses: Set<number>;
-  groups: (req: Request) => string[];
-  prefix: string;
-  maxSize: number;
-  onError: ((error: unknown, req: Request) => void) | undefined;
-}
-
-const FACTORY = 'cacheResponse';
-/** The cache's name in `Cache-Status` (RFC 9211). */
-const CACHE_NAME = 'cachex';
-const DEFAULT_PREFIX = 'page';
-const DEFAULT_MAX_SIZE = 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
-const OPTION_NAMES = [
-  'cache',
-  'timeout',
-  'grace',
-  'singleFlight',
-  'vary',
-  'key',
-  'statuses',
-  'groups',
-  'prefix',
-  'maxSize',
-  'onError',
-] as const;
-// RFC 9110 token: what a header name may contain.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * The status of each handler run that just failed (its stale response served instead), per
@@ -164,106 +60,12 @@ function recentFailure(cache: Cache, key: string): number | undefined {
   return failuresByCache.get(cache)?.get(key)?.status;
 }
 
-/** The key of a group's version counter. */
-function groupKey(prefix: string, group: string): string {
-  return `${prefix}:group:${group}`;
-}
-
-function checkGroupList(groups: unknown, where: string): string[] {
-  if (
-    !Array.isArray(groups) ||
-    !groups.every((group) => typeof group === 'string' && group !== '')
-  ) {
-    throw invalid(FACTORY, 'groups', `${where} must be an array of non-empty strings`);
-  }
-  return [...new Set(groups as string[])];
-}
-
-function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function resolveOptions(options: ResponseCacheOptions): ResolvedOptions {
-  const o = checkOptionsObject(FACTORY, options);
-  checkKnownOptions(FACTORY, o, OPTION_NAMES);
-  checkCache(FACTORY, o.cache, ['getOrSet', 'set', 'getMany']);
-  checkPositive(FACTORY, 'timeout', o.timeout, { unit: 'seconds' });
-  if (
-    o.grace !== undefined &&
-    (typeof o.grace !== 'number' || !Number.isFinite(o.grace) || o.grace < 0)
-  ) {
-    throw invalid(
-      FACTORY,
-      'grace',
-      `must be a non-negative number of seconds, got ${shown(o.grace)}`,
-    );
-  }
-  if (
-    o.singleFlight !== undefined &&
-    o.singleFlight !== 'process' &&
-    o.singleFlight !== 'cluster'
-  ) {
-    throw invalid(
-      FACTORY,
-      'singleFlight',
-      `must be 'process' or 'cluster', got ${shown(o.singleFlight)}`,
-    );
-  }
-  if (
-    o.vary !== undefined &&
-    (!Array.isArray(o.vary) ||
-      !o.vary.every((name) => typeof name === 'string' && HEADER_NAME.test(name)))
-  ) {
-    throw invalid(FACTORY, 'vary', 'must be an array of request header names');
-  }
-  checkOptionalFunction(FACTORY, 'key', o.key);
-  if (
-    o.statuses !== undefined &&
-    (!Array.isArray(o.statuses) || o.statuses.length === 0 || !o.statuses.every(isStatusCode))
-  ) {
-    throw invalid(FACTORY, 'statuses', 'must be a non-empty array of HTTP status codes (100-599)');
-  }
-  let groups: (req: Request) => string[] = () => [];
-  if (typeof o.groups === 'function') {
-    const fn = o.groups as (req: Request) => unknown;
-    groups = (req) => checkGroupList(fn(req), 'the result of groups(req)');
-  } else if (o.groups !== undefined) {
-    const list = checkGroupList(o.groups, 'groups');
-    groups = () => list;
-  }
-  checkOptionalString(FACTORY, 'prefix', o.prefix);
-  if (o.maxSize !== undefined) checkPositive(FACTORY, 'maxSize', o.maxSize, { integer: true });
-  checkOptionalFunction(FACTORY, 'onError', o.onError);
-  return {
-    cache: options.cache,
-    timeout: options.timeout,
-    grace: options.grace ?? 0,
-    singleFlight: options.singleFlight ?? 'process',
-    vary: [...new Set((options.vary ?? []).map((name) => name.toLowerCase()))],
-    varyNames: options.vary ?? [],
-    key: options.key,
-    statuses: new Set(options.statuses ?? [200]),
-    groups,
-    prefix: options.prefix ?? DEFAULT_PREFIX,
-    maxSize: options.maxSize ?? DEFAULT_MAX_SIZE,
-    onError: options.onError,
-  };
-}
-
 function report(c: ResolvedOptions, error: unknown, req: Request): void {
   try {
     c.onError?.(error, req);
   } catch {
     // A failing error hook must not fail the request.
   }
-}
-
-function setCacheStatus(res: Response, value: string): void {
-  res.setHeader('Cache-Status', `${CACHE_NAME}; ${value}`);
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
 }
 
 /** A handler failure: a 5xx status that is not stored (a stale response may stand in for it). */
@@ -312,78 +114,6 @@ function unstorableReason(c: ResolvedOptions, res: Response): string | undefined
   // The key only tells apart the variants of the `vary` headers.
   if (vary.some((name) => name === '*' || !c.vary.includes(name.toLowerCase()))) return 'vary';
   return undefined;
-}
-
-function isStoredResponse(value: unknown): value is StoredResponse {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<StoredResponse>;
-  return (
-    v.v === 1 &&
-    typeof v.status === 'number' &&
-    Array.isArray(v.headers) &&
-    typeof v.body === 'string' &&
-    (v.encoding === 'utf8' || v.encoding === 'base64') &&
-    typeof v.storedAt === 'number'
-  );
-}
-
-/** The response as stored (a HEAD response without its body). */
-function toEntry(req: Request, res: Response, body: Buffer): StoredResponse {
-  const stored = req.method === 'HEAD' ? EMPTY : body;
-  const utf8 = isUtf8(stored);
-  return {
-    v: 1,
-    status: res.statusCode,
-    headers: storableHeaders(res),
-    body: stored.toString(utf8 ? 'utf8' : 'base64'),
-    encoding: utf8 ? 'utf8' : 'base64',
-    storedAt: Date.now(),
-  };
-}
-
-function headerOf(entry: StoredResponse, name: string): string | undefined {
-  const value = entry.headers.find(([n]) => n === name)?.[1];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** Sends the response (a body, or none): the end of a held response, or `res.end`. */
-type Send = (body?: Buffer) => void;
-
-/** Answers 304 Not Modified: the headers stay, the representation's metadata and body go. */
-function sendNotModified(res: Response, send: Send): void {
-  res.statusCode = 304;
-  for (const name of NOT_MODIFIED_DROPS) res.removeHeader(name);
-  send();
-}
-
-/** Sends a stored response, with `Age` from when it was stored. */
-function serve(
-  req: Request,
-  res: Response,
-  entry: StoredResponse,
-  conditions: Conditions,
-  cacheStatus: string,
-  send: Send = (body) => (body ? res.end(body) : res.end()),
-): void {
-  const body = Buffer.from(entry.body, entry.encoding);
-  res.statusCode = entry.status;
-  for (const [name, value] of entry.headers) res.setHeader(name, value);
-  res.setHeader('Age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
-  setCacheStatus(res, cacheStatus);
-  if (
-    isSuccess(entry.status) &&
-    isNotModified(conditions, headerOf(entry, 'etag'), headerOf(entry, 'last-modified'))
-  ) {
-    sendNotModified(res, send);
-    return;
-  }
-  if (req.method === 'HEAD') {
-    send();
-    return;
-  }
-  res.setHeader('Content-Length', String(body.length));
-  res.removeHeader('transfer-encoding');
-  send(body);
 }
 
 /** The handler's response, complete and held back: nothing has been sent yet. */
