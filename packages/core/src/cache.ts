@@ -22,6 +22,7 @@ import {
   type GetManyOrSetOptions,
   type GetOrSetOptions,
   type GetOrSetResult,
+  type ResolvedGetOrSet,
   resolveGetManyOrSetOptions,
   resolveGetOrSetOptions,
 } from './get-or-set/options.js';
@@ -90,6 +91,8 @@ export class Cache {
   readonly #flights = new SingleFlight();
   readonly #getOrSetHost: GetOrSetHost;
   readonly #getOrSet: GetOrSetRunner;
+  /** getOrSet's options when none are given (the same for every call: resolved once). */
+  #defaultGetOrSet: ResolvedGetOrSet | undefined;
   readonly #policy: FailurePolicy;
   /** The cache's own events (`ignoredError`, `circuitOpen`, `circuitClose`); the others are the transport's. */
   readonly #events = new HealthEmitter<CacheEventMap>('ready');
@@ -376,15 +379,22 @@ export class Cache {
     valueOrFactory: ValueOrFactory<T>,
     options?: GetOrSetOptions & { meta?: false },
   ): Promise<T>;
-  async getOrSet<T>(
+  getOrSet<T>(
     key: string,
     valueOrFactory: ValueOrFactory<T>,
     options?: GetOrSetOptions & { meta?: boolean },
   ): Promise<T | GetOrSetResult<T>> {
-    checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
-    const resolved = resolveGetOrSetOptions(options ?? {}, key, this.context.defaultTimeout);
-    const outcome = await this.#getOrSet.run(key, valueOrFactory, resolved);
-    return resolved.meta ? outcome : outcome.value;
+    let resolved: ResolvedGetOrSet;
+    try {
+      checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
+      resolved =
+        options === undefined
+          ? (this.#defaultGetOrSet ??= resolveGetOrSetOptions({}, key, this.context.defaultTimeout))
+          : resolveGetOrSetOptions(options, key, this.context.defaultTimeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#getOrSet.run(key, valueOrFactory, resolved);
   }
 
   /**

@@ -75,7 +75,15 @@ export class GetOrSetRunner {
     this.#host = host;
   }
 
-  async run<T>(key: string, factory: ValueOrFactory<T>, o: ResolvedGetOrSet): Promise<Outcome<T>> {
+  /**
+   * The value (or, with `meta`, the outcome) of `getOrSet`. A plain hit, the common case,
+   * resolves straight from the read: no outcome object, no extra promise.
+   */
+  async run<T>(
+    key: string,
+    factory: ValueOrFactory<T>,
+    o: ResolvedGetOrSet,
+  ): Promise<T | Outcome<T>> {
     const host = this.#host;
     const stored = host.context.makeKey(key, o.version);
     let entry: StoredEntry<T> | undefined;
@@ -103,7 +111,7 @@ export class GetOrSetRunner {
             this.#background(key, stored, factory, o, entry);
           }
         }
-        return fromEntry(entry, 'hit', o);
+        return o.meta ? fromEntry(entry, 'hit', o) : entry.value;
       }
     }
     const stale = entry;
@@ -111,13 +119,14 @@ export class GetOrSetRunner {
       const backingOff = host.state.backingOff(stored);
       if (o.swr || backingOff) {
         if (!backingOff) this.#background(key, stored, factory, o, stale);
-        return fromEntry(stale, 'stale', o);
+        return o.meta ? fromEntry(stale, 'stale', o) : stale.value;
       }
     }
     const flight = host.flights.run(stored, key, () =>
       this.#compute(key, stored, factory, o, stale, down, false),
     );
-    return this.#wait(flight, key, o, stale);
+    const outcome = await this.#wait(flight, key, o, stale);
+    return o.meta ? outcome : outcome.value;
   }
 
   /** Starts a refresh nobody waits for; its failure is reported by the event only. */
