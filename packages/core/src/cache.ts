@@ -92,7 +92,7 @@ export class Cache {
   readonly #getOrSetHost: GetOrSetHost;
   readonly #getOrSet: GetOrSetRunner;
   /** getOrSet's options when none are given (the same for every call: resolved once). */
-  #defaultGetOrSet: ResolvedGetOrSet | undefined;
+  readonly #defaultGetOrSet: ResolvedGetOrSet;
   readonly #policy: FailurePolicy;
   /** The cache's own events (`ignoredError`, `circuitOpen`, `circuitClose`); the others are the transport's. */
   readonly #events = new HealthEmitter<CacheEventMap>('ready');
@@ -192,6 +192,7 @@ export class Cache {
       factoryError: (error, info) => this.#events.emit('factoryError', error, info),
     };
     this.#getOrSet = new GetOrSetRunner(this.#getOrSetHost);
+    this.#defaultGetOrSet = resolveGetOrSetOptions({}, '', this.context.defaultTimeout);
   }
 
   /**
@@ -389,7 +390,7 @@ export class Cache {
       checkOptions(options, 'getOrSet', 'for a timeout pass { timeout: seconds }', key);
       resolved =
         options === undefined
-          ? (this.#defaultGetOrSet ??= resolveGetOrSetOptions({}, key, this.context.defaultTimeout))
+          ? this.#defaultGetOrSet
           : resolveGetOrSetOptions(options, key, this.context.defaultTimeout);
     } catch (error) {
       return Promise.reject(error);
