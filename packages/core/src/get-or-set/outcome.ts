@@ -19,7 +19,12 @@ export function fromEntry<T>(
 ): GetOrSetResult<T> {
   if (entry.pttl < 0) return { value: entry.value, status, createdAt: undefined, expiresAt: null };
   const expiresAt = entry.readAt + entry.pttl - o.graceMs;
-  const createdAt = o.freshMs === null || o.freshMs === 0 ? undefined : expiresAt - o.freshMs;
+  // expiresAt − timeout; a key written with a longer TTL than this call's timeout would put
+  // that in the future: it was written no later than it was read.
+  const createdAt =
+    o.freshMs === null || o.freshMs === 0
+      ? undefined
+      : Math.min(entry.readAt, expiresAt - o.freshMs);
   return { value: entry.value, status, createdAt, expiresAt };
 }
 

@@ -48,6 +48,17 @@ export function getOrSetGroup(h: Harness): void {
       );
     });
 
+    it('a key written with a longer TTL than the call assumes: createdAt is never in the future', async () => {
+      const cache = await h.cache();
+      await cache.set('k', 'v', { timeout: 1000 });
+      const before = Date.now();
+      const hit = await cache.getOrSet('k', () => 'other', { timeout: 60, meta: true });
+      expect(hit.status).toBe('hit');
+      expect(hit.createdAt).toBeLessThanOrEqual(Date.now());
+      expect(hit.createdAt).toBeGreaterThanOrEqual(before - 1000);
+      expect(hit.expiresAt).toBeGreaterThan(before + 990_000);
+    });
+
     it('a key that never expires reports expiresAt null', async () => {
       const cache = await h.cache();
       await cache.getOrSet('k', () => 1, { timeout: null });
