@@ -407,6 +407,9 @@ export class Cache {
    * waited for, not asked again. With `grace`, a failed factory leaves the stale keys their
    * stale values (the `factoryError` event reports it) and rejects only when a key has none;
    * `staleWhileRevalidate` returns stale values at once and refreshes them in the background.
+   * With `singleFlight: 'cluster'`, the keys' flight locks are taken in one round trip and keys
+   * another process is computing are waited for: overlapping batches in several processes
+   * compute each key once.
    *
    * @example
    * ```ts

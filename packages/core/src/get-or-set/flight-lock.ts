@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CacheContext } from '../cache-context.js';
+import { mapMaybe, thenMaybe } from '../commands/encoding.js';
 import { FIRST_KEY } from '../key-spec.js';
 import { createScript, scriptCommand } from '../script.js';
-import { type AnyStep, type Step, step } from '../step.js';
+import { type AnyStep, constant, type Step, step } from '../step.js';
 import type { Reply } from '../types/transport.js';
 import { readEntryStep, type StoredEntry } from './read-entry.js';
 
@@ -16,6 +17,22 @@ const RELEASE = createScript(
     },
   },
 );
+
+/** First and longest wait between two looks for a value another process is computing. */
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 200;
+
+/**
+ * Waits before the next look for a value another process is computing, `started` being when
+ * the wait began (`performance.now()`): about a fifth of the time waited so far (5 to 200 ms,
+ * ±20 % jitter), so a short computation is seen soon after it lands and a long one costs a few
+ * round trips a second (one poller per process and key).
+ */
+export function pollPause(started: number): Promise<void> {
+  const waited = performance.now() - started;
+  const ms = Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, waited / 5));
+  return new Promise((resolve) => setTimeout(resolve, ms * (0.8 + Math.random() * 0.4)));
+}
 
 /** The key of `stored`'s flight lock: beside it, under the same prefix (and ACL pattern). */
 export function flightLockKey(stored: string): string {
@@ -67,4 +84,49 @@ export function lockAttemptStep<T>(
 /** Frees the flight lock of `stored`, only if `token` still holds it. */
 export function releaseStep(stored: string, token: Buffer): AnyStep<void> {
   return step(scriptCommand(RELEASE, [flightLockKey(stored)], [token]), () => undefined);
+}
+
+/**
+ * {@link lockAttemptStep} for many keys in one batch (one round trip per node): an attempt per
+ * key, in order. `takeLocks: false` only reads (a wait that outlived the lease).
+ */
+export function lockAttemptsStep<T>(
+  ctx: CacheContext,
+  keys: readonly string[],
+  stored: readonly string[],
+  leaseMs: number,
+  takeLocks: boolean,
+): Step<LockAttempt<T>[]> {
+  const attempts = keys.map((key, i) =>
+    takeLocks
+      ? lockAttemptStep<T>(ctx, key, stored[i]!, leaseMs)
+      : readOnlyAttempt<T>(ctx, key, stored[i]!),
+  );
+  const width = takeLocks ? 3 : 2;
+  return {
+    commands: attempts.flatMap((a) => a.commands),
+    reduce: (replies: Reply[]) =>
+      mapMaybe(attempts, (a, i) => a.reduce(replies.slice(i * width, (i + 1) * width))),
+  };
+}
+
+/** A read of the key from the primary, as an attempt that took no lock. */
+function readOnlyAttempt<T>(ctx: CacheContext, key: string, stored: string): Step<LockAttempt<T>> {
+  const read = readEntryStep<T>(ctx, key, stored, undefined, 'primary');
+  return {
+    commands: read.commands,
+    key,
+    reduce: (replies) => thenMaybe(read.reduce(replies), (entry) => ({ token: undefined, entry })),
+  };
+}
+
+/** Frees the flight locks of many keys (each only if its token still holds it), in one batch. */
+export function releaseManyStep(locks: readonly [stored: string, token: Buffer][]): AnyStep<void> {
+  if (locks.length === 0) return constant(undefined);
+  return {
+    commands: locks.map(([stored, token]) =>
+      scriptCommand(RELEASE, [flightLockKey(stored)], [token]),
+    ),
+    reduce: () => undefined,
+  };
 }

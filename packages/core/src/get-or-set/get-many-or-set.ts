@@ -2,9 +2,10 @@ import { keyList } from '../commands/flags.js';
 import type { Entries } from '../commands/many.js';
 import { setManyStep } from '../commands/many.js';
 import { isCachexError } from '../errors.js';
+import { type LockAttempt, lockAttemptsStep, pollPause, releaseManyStep } from './flight-lock.js';
 import type { GetOrSetHost } from './get-or-set.js';
 import type { GetOrSetResult, ResolvedGetOrSet } from './options.js';
-import { asFactoryError, freshLeft } from './outcome.js';
+import { asFactoryError, freshLeft, physicalExpiry } from './outcome.js';
 import { readEntriesStep, type StoredEntry } from './read-entry.js';
 
 /** Computes the values of the keys it is given (those missing or stale), in one call. */
@@ -55,13 +56,12 @@ export async function getManyOrSet<T>(
     if (entry !== undefined && (o.swr || host.state.backingOff(stored[i]!))) later.push(i);
     else now.push(i);
   }
-  const batch = (indexes: number[], background: boolean) =>
-    computeBatch(host, keys, stored, entries, indexes, factory, o, down, background);
+  const batch: Batch<T> = { host, keys, stored, entries, factory, o, down };
   if (later.length > 0) {
     const fresh = later.filter((i) => !host.state.backingOff(stored[i]!));
-    if (fresh.length > 0) Promise.all(batch(fresh, true)).catch(() => undefined);
+    if (fresh.length > 0) Promise.all(computeBatch(batch, fresh, true)).catch(() => undefined);
   }
-  const settled = await Promise.allSettled(batch(now, false));
+  const settled = await Promise.allSettled(computeBatch(batch, now, false));
   // In the caller's order of keys: fresh values, then what was computed or kept stale.
   const computed = new Map<number, T | undefined>();
   for (let n = 0; n < now.length; n++) {
@@ -79,37 +79,39 @@ export async function getManyOrSet<T>(
   return result;
 }
 
+/** One `getManyOrSet` call: its keys (by index), what was read, and how to compute. */
+interface Batch<T> {
+  readonly host: GetOrSetHost;
+  readonly keys: readonly string[];
+  readonly stored: readonly string[];
+  /** What the first read found, per key (stale values among them). */
+  readonly entries: readonly (StoredEntry<T> | undefined)[];
+  readonly factory: ManyFactory<T>;
+  readonly o: ResolvedGetOrSet;
+  /** The first read failed and `ignoreExceptions` swallowed it: nothing is stored. */
+  readonly down: boolean;
+}
+
 /**
  * Starts the computation of the keys at `indexes`: one factory call for those nobody in this
- * process is computing, a wait on the others. Resolves one promise per index, in order.
+ * process is computing (with `singleFlight: 'cluster'`, those no other process is computing
+ * either), a wait on the others. Resolves one promise per index, in order.
  */
 function computeBatch<T>(
-  host: GetOrSetHost,
-  keys: readonly string[],
-  stored: readonly string[],
-  entries: readonly (StoredEntry<T> | undefined)[],
+  b: Batch<T>,
   indexes: readonly number[],
-  factory: ManyFactory<T>,
-  o: ResolvedGetOrSet,
-  down: boolean,
   background: boolean,
 ): Promise<T | undefined>[] {
+  const { host, keys, stored, o } = b;
   const asked = indexes.filter((i) => !host.flights.has(stored[i]!));
   let values: Promise<Map<string, T>> | undefined;
   // Started by the first flight that needs it, so the flights of keys already in progress
   // elsewhere (not in `asked`) never trigger it.
   const compute = (): Promise<Map<string, T>> => {
-    values ??= produce(
-      host,
-      asked.map((i) => keys[i]!),
-      asked,
-      stored,
-      entries,
-      factory,
-      o,
-      down,
-      background,
-    );
+    values ??=
+      o.cluster && !b.down
+        ? produceOnce(b, asked, background)
+        : produce(b, asked, b.down, background);
     return values;
   };
   // Flights resolve getOrSet's outcome shape: a getOrSet of one of these keys may wait on them.
@@ -128,18 +130,80 @@ function computeBatch<T>(
   );
 }
 
-/** Calls the factory for `userKeys` and stores what it returned (one batch). */
-async function produce<T>(
-  host: GetOrSetHost,
-  userKeys: string[],
+/**
+ * `singleFlight: 'cluster'` for a batch: takes the flight locks of the keys at `indexes` and
+ * reads them in one round trip; computes (one factory call) the keys it got the lock of, takes
+ * the values other processes wrote meanwhile, and waits (polling, as getOrSet does) for the
+ * keys other processes hold, until each has a value or its lock is free to take.
+ */
+async function produceOnce<T>(
+  b: Batch<T>,
   indexes: readonly number[],
-  stored: readonly string[],
-  entries: readonly (StoredEntry<T> | undefined)[],
-  factory: ManyFactory<T>,
-  o: ResolvedGetOrSet,
+  background: boolean,
+): Promise<Map<string, T>> {
+  const { host, keys, stored, entries, o } = b;
+  const result = new Map<string, T>();
+  const started = performance.now();
+  let pending = [...indexes];
+  while (pending.length > 0) {
+    // Past the lease, a lock still held is not waited for any more (see getOrSet).
+    const overdue = performance.now() - started > o.lockMs;
+    let attempts: LockAttempt<T>[];
+    try {
+      attempts = await host.send(
+        lockAttemptsStep<T>(
+          host.context,
+          pending.map((i) => keys[i]!),
+          pending.map((i) => stored[i]!),
+          o.lockMs,
+          !overdue,
+        ),
+      );
+    } catch (error) {
+      // The server went away meanwhile: compute what is left without storing it.
+      host.swallow(error);
+      for (const [key, value] of await produce(b, pending, true, background))
+        result.set(key, value);
+      return result;
+    }
+    const mine: number[] = [];
+    const locks: [string, Buffer][] = [];
+    const waiting: number[] = [];
+    pending.forEach((i, j) => {
+      const { token, entry } = attempts[j]!;
+      if (token !== undefined) locks.push([stored[i]!, token]);
+      const seen = entries[i];
+      const seenExpiry = seen === undefined ? Number.NEGATIVE_INFINITY : physicalExpiry(seen);
+      // Written since we looked (by whoever held the lock): that is the value.
+      if (entry !== undefined && freshLeft(entry, o) > 0 && physicalExpiry(entry) > seenExpiry) {
+        result.set(keys[i]!, entry.value);
+      } else if (token !== undefined || overdue) mine.push(i);
+      else waiting.push(i);
+    });
+    try {
+      if (mine.length > 0) {
+        for (const [key, value] of await produce(b, mine, false, background))
+          result.set(key, value);
+      }
+    } finally {
+      // A release that fails (the server went away) leaves the leases to expire.
+      await host.send(releaseManyStep(locks)).catch(() => undefined);
+    }
+    pending = waiting;
+    if (pending.length > 0) await pollPause(started);
+  }
+  return result;
+}
+
+/** Calls the factory for the keys at `indexes` and stores what it returned (one batch). */
+async function produce<T>(
+  b: Batch<T>,
+  indexes: readonly number[],
   down: boolean,
   background: boolean,
 ): Promise<Map<string, T>> {
+  const { host, keys, stored, entries, factory, o } = b;
+  const userKeys = indexes.map((i) => keys[i]!);
   const started = performance.now();
   let values: Map<string, T>;
   try {

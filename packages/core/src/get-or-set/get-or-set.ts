@@ -8,7 +8,7 @@ import {
 } from '../errors.js';
 import type { SingleFlight } from '../single-flight.js';
 import type { AnyStep } from '../step.js';
-import { type LockAttempt, lockAttemptStep, releaseStep } from './flight-lock.js';
+import { type LockAttempt, lockAttemptStep, pollPause, releaseStep } from './flight-lock.js';
 import type { GetOrSetResult, ResolvedGetOrSet } from './options.js';
 import { asFactoryError, freshLeft, fromEntry, physicalExpiry } from './outcome.js';
 import { readEntryStep, type StoredEntry } from './read-entry.js';
@@ -49,18 +49,6 @@ export interface GetOrSetHost {
 
 /** One computation's outcome, shared by the calls that waited for it. */
 type Outcome<T> = GetOrSetResult<T>;
-
-/** First and longest wait between two looks for the value another process is computing. */
-const FIRST_POLL_MS = 5;
-const MAX_POLL_MS = 200;
-
-function jittered(ms: number): number {
-  return ms * (0.8 + Math.random() * 0.4);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /**
  * `getOrSet` with stampede protection: value and TTL read in one round trip; a fresh value is
@@ -226,7 +214,7 @@ export class GetOrSetRunner {
     if (down || !o.cluster) return this.#produce(key, stored, factory, o, seen, down, background);
     const seenExpiry = seen === undefined ? Number.NEGATIVE_INFINITY : physicalExpiry(seen);
     const started = performance.now();
-    for (let waitMs = FIRST_POLL_MS; ; ) {
+    for (;;) {
       // A lock that outlives its lease (a key of that name written by something else) must not
       // stall us for ever: past the lease, compute without it.
       const overdue = performance.now() - started > o.lockMs;
@@ -260,10 +248,7 @@ export class GetOrSetRunner {
             await host.send(releaseStep(stored, token)).catch(() => undefined);
         }
       }
-      await sleep(jittered(waitMs));
-      // Polls about five times per wait so far: a short computation is seen soon after it
-      // lands, a long one costs a few round trips a second (one poller per process).
-      waitMs = Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, (performance.now() - started) / 5));
+      await pollPause(started);
     }
   }
 

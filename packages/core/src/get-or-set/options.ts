@@ -131,7 +131,15 @@ const NAMES = new Set([
   'meta',
 ]);
 /** The options `getManyOrSet` takes. */
-const MANY_NAMES = new Set(['version', 'timeout', 'grace', 'staleWhileRevalidate', 'graceBackoff']);
+const MANY_NAMES = new Set([
+  'version',
+  'timeout',
+  'grace',
+  'staleWhileRevalidate',
+  'graceBackoff',
+  'singleFlight',
+  'lockTimeout',
+]);
 const DEFAULT_LOCK_SECONDS = 10;
 const DEFAULT_BACKOFF_SECONDS = 5;
 
@@ -286,7 +294,13 @@ function resolveOptions(
 /** Options of `getManyOrSet`: those of `getOrSet` that make sense for a batch. */
 export type GetManyOrSetOptions = Pick<
   GetOrSetOptions,
-  'version' | 'timeout' | 'grace' | 'staleWhileRevalidate' | 'graceBackoff'
+  | 'version'
+  | 'timeout'
+  | 'grace'
+  | 'staleWhileRevalidate'
+  | 'graceBackoff'
+  | 'singleFlight'
+  | 'lockTimeout'
 >;
 
 /** Checks `getManyOrSet`'s options (see {@link resolveGetOrSetOptions}). */

@@ -414,6 +414,46 @@ export function getOrSetGroup(h: Harness): void {
       expect(await cache.has('a')).toBe(false);
     });
 
+    it("singleFlight 'cluster': concurrent batches on caches sharing a server compute each key once", async () => {
+      const first = await h.cache();
+      const others = await Promise.all(
+        Array.from({ length: 3 }, () => h.cache({ keyPrefix: first.keyPrefix })),
+      );
+      await first.set('c', 'stored');
+      const computed = new Map<string, number>();
+      const factory = async (missing: string[]) => {
+        for (const key of missing) computed.set(key, (computed.get(key) ?? 0) + 1);
+        await sleep(40);
+        return missing.map((key) => [key, `v:${key}`] as const);
+      };
+      // Overlapping batches: every key is asked for by several caches at once.
+      const lists = [
+        ['a', 'b', 'c'],
+        ['b', 'd'],
+        ['a', 'd', 'e'],
+        ['e', 'b', 'a'],
+      ];
+      const results = await Promise.all(
+        [first, ...others].map((cache, n) =>
+          cache.getManyOrSet(lists[n]!, factory, { timeout: 60, singleFlight: 'cluster' }),
+        ),
+      );
+      expect(Object.fromEntries(computed)).toEqual({ a: 1, b: 1, d: 1, e: 1 });
+      expect([...results[0]!]).toEqual([
+        ['a', 'v:a'],
+        ['b', 'v:b'],
+        ['c', 'stored'],
+      ]);
+      expect([...results[3]!]).toEqual([
+        ['e', 'v:e'],
+        ['b', 'v:b'],
+        ['a', 'v:a'],
+      ]);
+      for (const key of ['a', 'b', 'd', 'e']) {
+        expect(await h.raw(first, 'EXISTS', `${first.makeKey(key)}:cachex-flight`)).toBe(0);
+      }
+    });
+
     it('no keys: no factory call', async () => {
       const cache = await h.cache();
       let calls = 0;
