@@ -100,7 +100,7 @@ export function lockAttemptsStep<T>(
   const attempts = keys.map((key, i) =>
     takeLocks
       ? lockAttemptStep<T>(ctx, key, stored[i]!, leaseMs)
-      : readOnlyAttempt<T>(ctx, key, stored[i]!),
+      : readAttemptStep<T>(ctx, key, stored[i]!),
   );
   const width = takeLocks ? 3 : 2;
   return {
@@ -111,7 +111,11 @@ export function lockAttemptsStep<T>(
 }
 
 /** A read of the key from the primary, as an attempt that took no lock. */
-function readOnlyAttempt<T>(ctx: CacheContext, key: string, stored: string): Step<LockAttempt<T>> {
+export function readAttemptStep<T>(
+  ctx: CacheContext,
+  key: string,
+  stored: string,
+): Step<LockAttempt<T>> {
   const read = readEntryStep<T>(ctx, key, stored, undefined, 'primary');
   return {
     commands: read.commands,

@@ -8,7 +8,13 @@ import {
 } from '../errors.js';
 import type { SingleFlight } from '../single-flight.js';
 import type { AnyStep } from '../step.js';
-import { type LockAttempt, lockAttemptStep, pollPause, releaseStep } from './flight-lock.js';
+import {
+  type LockAttempt,
+  lockAttemptStep,
+  pollPause,
+  readAttemptStep,
+  releaseStep,
+} from './flight-lock.js';
 import type { GetOrSetResult, ResolvedGetOrSet } from './options.js';
 import { asFactoryError, freshLeft, fromEntry, physicalExpiry } from './outcome.js';
 import { readEntryStep, type StoredEntry } from './read-entry.js';
@@ -45,6 +51,14 @@ export interface GetOrSetHost {
   swallow(error: unknown): void;
   /** Emits the `factoryError` event. */
   factoryError(error: FactoryError, info: FactoryErrorInfo): void;
+}
+
+/** What every step of one key's computation needs: the key, where it is stored, how to compute. */
+interface Job<T> {
+  readonly key: string;
+  readonly stored: string;
+  readonly factory: ValueOrFactory<T>;
+  readonly o: ResolvedGetOrSet;
 }
 
 /** One computation's outcome, shared by the calls that waited for it. */
@@ -86,6 +100,7 @@ export class GetOrSetRunner {
       host.swallow(error);
       down = true;
     }
+    const job: Job<T> = { key, stored, factory, o };
     if (entry !== undefined) {
       const left = freshLeft(entry, o);
       if (left > 0) {
@@ -96,7 +111,7 @@ export class GetOrSetRunner {
             !host.state.backingOff(stored) &&
             refreshEarly(left, delta, o.early.beta, o.freshMs)
           ) {
-            this.#background(key, stored, factory, o, entry);
+            this.#background(job, entry);
           }
         }
         return o.meta ? fromEntry(entry, 'hit', o) : entry.value;
@@ -106,27 +121,19 @@ export class GetOrSetRunner {
     if (stale !== undefined) {
       const backingOff = host.state.backingOff(stored);
       if (o.swr || backingOff) {
-        if (!backingOff) this.#background(key, stored, factory, o, stale);
+        if (!backingOff) this.#background(job, stale);
         return o.meta ? fromEntry(stale, 'stale', o) : stale.value;
       }
     }
-    const flight = host.flights.run(stored, key, () =>
-      this.#compute(key, stored, factory, o, stale, down, false),
-    );
+    const flight = host.flights.run(stored, key, () => this.#compute(job, stale, down, false));
     const outcome = await this.#wait(flight, key, o, stale);
     return o.meta ? outcome : outcome.value;
   }
 
   /** Starts a refresh nobody waits for; its failure is reported by the event only. */
-  #background<T>(
-    key: string,
-    stored: string,
-    factory: ValueOrFactory<T>,
-    o: ResolvedGetOrSet,
-    seen: StoredEntry<T>,
-  ): void {
+  #background<T>(job: Job<T>, seen: StoredEntry<T>): void {
     this.#host.flights
-      .run(stored, key, () => this.#compute(key, stored, factory, o, seen, false, true), true)
+      .run(job.stored, job.key, () => this.#compute(job, seen, false, true), true)
       .catch(() => undefined);
   }
 
@@ -185,33 +192,30 @@ export class GetOrSetRunner {
    * or fresh for an early refresh): a value written since by someone else ends the work.
    */
   async #compute<T>(
-    key: string,
-    stored: string,
-    factory: ValueOrFactory<T>,
-    o: ResolvedGetOrSet,
+    job: Job<T>,
     seen: StoredEntry<T> | undefined,
     down: boolean,
     background: boolean,
   ): Promise<Outcome<T>> {
     const started = performance.now();
-    const outcome = await this.#lockAndProduce(key, stored, factory, o, seen, down, background);
+    const outcome =
+      down || !job.o.cluster
+        ? await this.#produce(job, seen, down, background)
+        : await this.#lockAndProduce(job, seen, background);
     // How long a refresh takes to land (the factory, the lock, the writes, or the wait for
     // another process's value): the delta of early refreshes.
-    this.#host.state.succeeded(stored, performance.now() - started);
+    this.#host.state.succeeded(job.stored, performance.now() - started);
     return outcome;
   }
 
+  /** `singleFlight: 'cluster'`: the lock, or the value of whoever holds it, then the factory. */
   async #lockAndProduce<T>(
-    key: string,
-    stored: string,
-    factory: ValueOrFactory<T>,
-    o: ResolvedGetOrSet,
+    job: Job<T>,
     seen: StoredEntry<T> | undefined,
-    down: boolean,
     background: boolean,
   ): Promise<Outcome<T>> {
     const host = this.#host;
-    if (down || !o.cluster) return this.#produce(key, stored, factory, o, seen, down, background);
+    const { key, stored, o } = job;
     const seenExpiry = seen === undefined ? Number.NEGATIVE_INFINITY : physicalExpiry(seen);
     const started = performance.now();
     for (;;) {
@@ -220,18 +224,15 @@ export class GetOrSetRunner {
       const overdue = performance.now() - started > o.lockMs;
       let attempt: LockAttempt<T>;
       try {
-        attempt = overdue
-          ? {
-              token: undefined,
-              entry: await host.send(
-                readEntryStep<T>(host.context, key, stored, undefined, 'primary'),
-              ),
-            }
-          : await host.send(lockAttemptStep<T>(host.context, key, stored, o.lockMs));
+        attempt = await host.send(
+          overdue
+            ? readAttemptStep<T>(host.context, key, stored)
+            : lockAttemptStep<T>(host.context, key, stored, o.lockMs),
+        );
       } catch (error) {
         // The server went away meanwhile: as on a first read that failed (ignoreExceptions).
         host.swallow(error);
-        return this.#produce(key, stored, factory, o, seen, true, background);
+        return this.#produce(job, seen, true, background);
       }
       const { token, entry } = attempt;
       // Written since we looked (by whoever held the lock): that is the value.
@@ -241,7 +242,7 @@ export class GetOrSetRunner {
       }
       if (token !== undefined || overdue) {
         try {
-          return await this.#produce(key, stored, factory, o, entry ?? seen, false, background);
+          return await this.#produce(job, entry ?? seen, false, background);
         } finally {
           // A release that fails (the server went away) leaves the lease to expire.
           if (token !== undefined)
@@ -254,15 +255,13 @@ export class GetOrSetRunner {
 
   /** Runs the factory and stores its value (overwriting a stale one, else only if absent). */
   async #produce<T>(
-    key: string,
-    stored: string,
-    factory: ValueOrFactory<T>,
-    o: ResolvedGetOrSet,
+    job: Job<T>,
     previous: StoredEntry<T> | undefined,
     down: boolean,
     background: boolean,
   ): Promise<Outcome<T>> {
     const host = this.#host;
+    const { key, stored, factory, o } = job;
     let value: T;
     try {
       value = typeof factory === 'function' ? await (factory as () => T | Promise<T>)() : factory;
