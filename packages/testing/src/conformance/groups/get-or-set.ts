@@ -9,6 +9,14 @@ import type { Harness } from '../harness.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A factory that resolves `value` after `ms`. */
+const slowly =
+  <T>(ms: number, value: T) =>
+  async (): Promise<T> => {
+    await sleep(ms);
+    return value;
+  };
+
 /** Collects a cache's `factoryError` events. */
 function factoryErrors(cache: Cache): [Error, FactoryErrorInfo][] {
   const seen: [Error, FactoryErrorInfo][] = [];
@@ -179,14 +187,7 @@ export function getOrSetGroup(h: Harness): void {
       const cache = await h.cache();
       const started = Date.now();
       const error = await cache
-        .getOrSet(
-          'k',
-          async () => {
-            await sleep(150);
-            return 'late';
-          },
-          { factoryTimeout: 0.03 },
-        )
+        .getOrSet('k', slowly(150, 'late'), { factoryTimeout: 0.03 })
         .catch((e: unknown) => e);
       expect(isCachexError(error, 'E_FACTORY_TIMEOUT')).toBe(true);
       expect((error as { context: { timeoutMs: number } }).context.timeoutMs).toBe(30);
@@ -203,14 +204,12 @@ export function getOrSetGroup(h: Harness): void {
       const cache = await h.cache();
       await staleValue(cache, 'k', 'old');
       const started = Date.now();
-      const result = await cache.getOrSet(
-        'k',
-        async () => {
-          await sleep(150);
-          return 'new';
-        },
-        { timeout: 30, grace: 30, factoryTimeout: { soft: 0.03, hard: 5 }, meta: true },
-      );
+      const result = await cache.getOrSet('k', slowly(150, 'new'), {
+        timeout: 30,
+        grace: 30,
+        factoryTimeout: { soft: 0.03, hard: 5 },
+        meta: true,
+      });
       expect(result).toMatchObject({ value: 'old', status: 'stale' });
       expect(Date.now() - started).toBeLessThan(140);
       expect(
@@ -223,14 +222,9 @@ export function getOrSetGroup(h: Harness): void {
 
     it('a factory within its limits is simply waited for', async () => {
       const cache = await h.cache();
-      const value = await cache.getOrSet(
-        'k',
-        async () => {
-          await sleep(10);
-          return 'v';
-        },
-        { factoryTimeout: { soft: 1, hard: 2 } },
-      );
+      const value = await cache.getOrSet('k', slowly(10, 'v'), {
+        factoryTimeout: { soft: 1, hard: 2 },
+      });
       expect(value).toBe('v');
     });
   });
