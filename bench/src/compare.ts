@@ -55,6 +55,23 @@ export interface ThroughputPlan {
   warmup: number;
 }
 
+/** A throughput plan as a section's `settings` (only its own fields, whatever else `plan` holds). */
+export function planSettings(plan: ThroughputPlan): Record<string, number> {
+  const { rounds, opsPerRound, concurrency, warmup } = plan;
+  return { rounds, opsPerRound, concurrency, warmup };
+}
+
+/** The ops/s of each contender of a {@link measureThroughput} result, by name. */
+export function opsOf(
+  results: readonly { name: string; opsPerSec: number }[],
+): (name: string) => number {
+  return (name) => {
+    const found = results.find((r) => r.name === name);
+    if (found === undefined) throw new Error(`no result for ${name}`);
+    return found.opsPerSec;
+  };
+}
+
 /**
  * Many calls in flight (`concurrency` workers): ops/s per round, and the median over rounds.
  * Each call is not timed on its own: with 64 in flight the clock would measure the queue.

@@ -3,7 +3,7 @@ import type { Cache, GetOrSetOptions, GetOrSetResult } from '@cachex/core';
 import { BentoCache, bentostore } from 'bentocache';
 import { redisDriver } from 'bentocache/drivers/redis';
 import type { Redis } from 'ioredis';
-import { type AsyncContender, measureThroughput } from '../compare.js';
+import { type AsyncContender, measureThroughput, opsOf, planSettings } from '../compare.js';
 import type { BenchEnvironment } from '../environment.js';
 import { type Contender, interleave, nowNs, runConcurrent, Samples } from '../harness.js';
 import type { Mode } from '../mode.js';
@@ -195,7 +195,7 @@ export async function getOrSetSection(env: BenchEnvironment, mode: Mode): Promis
     const commands = new Map<string, string>();
     for (const c of contenders) commands.set(c.name, await commandsPerCall(raw, c.op));
 
-    const rate = (name: string): number => results.find((r) => r.name === name)!.opsPerSec;
+    const rate = opsOf(results);
     const base = rate(BASELINE);
     const getRate = rate(GET);
     return {
@@ -220,10 +220,7 @@ export async function getOrSetSection(env: BenchEnvironment, mode: Mode): Promis
         }),
       ),
       settings: {
-        rounds: plan.rounds,
-        opsPerRound: plan.opsPerRound,
-        concurrency: plan.concurrency,
-        warmup: plan.warmup,
+        ...planSettings(plan),
         valueBytes: jsonBytes(value),
       },
     };

@@ -4,7 +4,7 @@ import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import type { Redis } from 'ioredis';
-import { type AsyncContender, measureThroughput } from '../compare.js';
+import { type AsyncContender, measureThroughput, opsOf, planSettings } from '../compare.js';
 import type { BenchEnvironment } from '../environment.js';
 import { runConcurrent } from '../harness.js';
 import type { Mode } from '../mode.js';
@@ -150,7 +150,7 @@ export async function nearCacheSection(env: BenchEnvironment, mode: Mode): Promi
     const before = near.nearCacheStats()!;
     const results = await measureThroughput(contenders, plan);
     const after = near.nearCacheStats()!;
-    const rate = (name: string): number => results.find((r) => r.name === name)!.opsPerSec;
+    const rate = opsOf(results);
     const base = rate(BASELINE);
     const bentoRate = rate(BENTO);
     const bentoObjectsRate = rate(BENTO_OBJECTS);
@@ -176,10 +176,7 @@ export async function nearCacheSection(env: BenchEnvironment, mode: Mode): Promi
         }),
       ),
       settings: {
-        rounds: plan.rounds,
-        opsPerRound: plan.opsPerRound,
-        concurrency: plan.concurrency,
-        warmup: plan.warmup,
+        ...planSettings(plan),
         valueBytes: jsonBytes(value),
         // Every measured near-cache get should be a hit (misses would be round trips).
         nearHits: after.hits - before.hits,

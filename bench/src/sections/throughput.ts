@@ -1,4 +1,4 @@
-import { type AsyncContender, measureThroughput } from '../compare.js';
+import { type AsyncContender, measureThroughput, planSettings } from '../compare.js';
 import type { BenchEnvironment } from '../environment.js';
 import type { Mode } from '../mode.js';
 import { jsonBytes, smallValue } from '../payloads.js';
@@ -78,10 +78,7 @@ export async function throughputSection(env: BenchEnvironment, mode: Mode): Prom
     rows,
     settings: {
       valueBytes: jsonBytes(value),
-      concurrency: plan.concurrency,
-      rounds: plan.rounds,
-      opsPerRound: plan.opsPerRound,
-      warmup: plan.warmup,
+      ...planSettings(plan),
     },
   };
 }
