@@ -34,7 +34,7 @@ const isReadonly = (f: Failure): boolean => f.code === 'E_COMMAND' && /^READONLY
 function startTraffic(cache: Cache, key: string, staleReadsAllowed: boolean) {
   const failures: Failure[] = [];
   const completions: number[] = [];
-  const mismatches: string[] = [];
+  const mismatches: { text: string; at: number; rollback: boolean }[] = [];
   let lastWritten = 0;
   let running = true;
   const done = (async () => {
@@ -48,7 +48,12 @@ function startTraffic(cache: Cache, key: string, staleReadsAllowed: boolean) {
         const read = await cache.get<number>(key);
         const stale = read === undefined || (typeof read === 'number' && read >= 1 && read < i);
         if (read !== i && !(staleReadsAllowed && stale)) {
-          mismatches.push(`wrote ${i}, read ${String(read)}`);
+          mismatches.push({
+            text: `wrote ${i}, read ${String(read)}`,
+            at: performance.now(),
+            // An older value that was written: a write lost, not a value made up.
+            rollback: stale && read !== undefined,
+          });
         }
         completions.push(performance.now());
       } catch (error) {
@@ -106,6 +111,9 @@ const cases = [
   driver: 'ioredis' | 'iovalkey';
   readFrom: ReadFrom;
 }[];
+
+/** How long after a planned failover's switch reads may still show writes lost in it. */
+const SWITCH_WINDOW_MS = 2000;
 
 describe('failover', () => {
   it.each(cases)(
@@ -181,7 +189,20 @@ describe('failover', () => {
         expect(reads.length, 'reads failing after recovery').toBeLessThanOrEqual(2);
         for (const f of reads) expect(['E_CONNECTION', 'E_TIMEOUT']).toContain(f.code);
       }
-      expect(traffic.mismatches).toEqual([]);
+      // A planned failover (SENTINEL FAILOVER) leaves the old primary taking writes until it is
+      // demoted, and replication is asynchronous: writes it acknowledged after the replica was
+      // promoted are lost, so the first read on the new primary may return an older value that
+      // was written (seen in CI under load: 'wrote 68, read 24'). That is Redis's guarantee,
+      // not the transport's to give; it may happen only around the switch, never after it, and
+      // a value that was never written is never read.
+      const tolerated = (m: (typeof traffic.mismatches)[number]) =>
+        fault === 'manual' && m.rollback && m.at <= switchedAt + SWITCH_WINDOW_MS;
+      if (traffic.mismatches.some(tolerated)) {
+        console.log(
+          `[sentinel failover] ${fault} × ${driver}: writes lost in the switch (Redis replicates asynchronously): ${traffic.mismatches.map((m) => m.text).join('; ')}`,
+        );
+      }
+      expect(traffic.mismatches.filter((m) => !tolerated(m)).map((m) => m.text)).toEqual([]);
       // The writes went to the new primary.
       expect(await replica.command('ROLE')).toEqual(expect.arrayContaining(['master']));
       // Every write that succeeded after the switch went there, the last one included: a write
